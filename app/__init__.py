@@ -1,0 +1,44 @@
+"""selfserve: the backend-for-frontend behind a self-service Auth0 account page.
+
+`create_app()` is the WSGI entry point (`gunicorn 'app:create_app()'`,
+`flask --app app run`). It never imports `app.tenant`, the local tenant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from . import paths
+from .config import Settings, load_settings
+
+
+def create_app(env: Mapping[str, str] | None = None, *, settings: Settings | None = None) -> Flask:
+    """Build the BFF. `env` overrides the process environment; `settings` skips reading it.
+
+    Raises `app.config.ConfigError` on a missing or bad configuration value.
+    """
+    settings = settings or load_settings(env)
+    app = Flask(
+        __name__,
+        template_folder=str(paths.TEMPLATES),
+        static_folder=str(paths.STATIC),
+        static_url_path="/static",
+    )
+    app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False)
+    app.extensions["selfserve.settings"] = settings
+
+    from . import auth, selfservice, web
+
+    web.init_app(app)
+    auth.init_app(app)
+    selfservice.init_app(app)
+    return app
+
+
+def get_settings(app: Flask | None = None) -> Settings:
+    """The `Settings` of `app` (default: the current app)."""
+    from flask import current_app
+
+    return (app or current_app).extensions["selfserve.settings"]

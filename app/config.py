@@ -1,0 +1,202 @@
+"""Settings read from the environment (or a `.env` file) and validated once at start-up.
+
+Contract: `load_settings(env)` returns a frozen `Settings` or raises `ConfigError`
+whose message names the variable and says how to fix it. Nothing else in the app
+reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+#: Every scope a current_user token can carry; the default request asks for all.
+CURRENT_USER_SCOPES = (
+    "read:current_user",
+    "update:current_user_metadata",
+    "create:current_user_metadata",
+    "delete:current_user_metadata",
+    "update:current_user_identities",
+    "create:current_user_device_credentials",
+    "delete:current_user_device_credentials",
+)
+FLOWS = ("code", "implicit")
+SESSION_TYPES = ("filesystem", "redis")
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated configuration of one BFF instance."""
+
+    tenant_url: str  # "https://example.auth0.com" or "http://127.0.0.1:3001", no trailing slash
+    client_id: str
+    client_secret: str | None  # None: a public client, PKCE only
+    secret_key: str
+    flow: str = "code"
+    scopes: tuple[str, ...] = CURRENT_USER_SCOPES
+    public_url: str = "http://localhost:8000"
+    session_type: str = "filesystem"
+    session_dir: str = ""
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    embed_allowed_origins: tuple[str, ...] = ()
+    idle_timeout: int = 30 * 60  # seconds without a request before the session ends
+    absolute_timeout: int = 12 * 60 * 60  # seconds after sign-in before the session ends
+    http_timeout: float = 10.0  # seconds, every outbound call to the tenant
+    metadata_schema_path: str | None = None  # JSON Schema of the editable user_metadata keys
+
+    @property
+    def issuer(self) -> str:
+        """The tenant's issuer: its base URL with a trailing slash, as Auth0 writes it."""
+        return self.tenant_url + "/"
+
+    @property
+    def audience(self) -> str:
+        """The Management API audience, `https://{domain}/api/v2/`."""
+        return self.issuer + "api/v2/"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def public_origin(self) -> str:
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def _tenant_url(raw: str) -> str:
+    raw = raw.strip().rstrip("/")
+    if not raw:
+        raise ConfigError(
+            "AUTH0_DOMAIN is missing: set it to your tenant's domain (e.g. example.eu.auth0.com)"
+            " or, for the local tenant, its URL (e.g. http://127.0.0.1:3001)."
+        )
+    if "://" not in raw:
+        raw = "https://" + raw
+    parts = urlsplit(raw)
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.path or parts.query:
+        raise ConfigError(
+            f"AUTH0_DOMAIN={raw!r} is not a host name or a base URL: write e.g."
+            " example.eu.auth0.com or http://127.0.0.1:3001 (no path)."
+        )
+    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError(
+            f"AUTH0_DOMAIN={raw!r} uses plain http: only a local tenant on a loopback address may;"
+            " use the https host name of your tenant."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _origin(name: str, raw: str) -> str:
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ConfigError(f"{name} holds {raw!r}, which is not an origin like https://www.example.com.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _positive_int(name: str, raw: str | None, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number of seconds.") from None
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} must be greater than zero.")
+    return value
+
+
+def read_environment(env: Mapping[str, str] | None = None, dotenv_path: str = ".env") -> dict:
+    """The effective variables: `.env` first, the process environment over it, `env` over both."""
+    merged: dict[str, str] = {}
+    if Path(dotenv_path).is_file():
+        merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    merged.update(os.environ)
+    if env:
+        merged.update(env)
+    return merged
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build and validate `Settings` from `env` over the process environment and `.env`."""
+    values = read_environment(env)
+    get = values.get
+
+    tenant_url = _tenant_url(get("AUTH0_DOMAIN", ""))
+    client_id = get("AUTH0_CLIENT_ID", "").strip()
+    if not client_id:
+        raise ConfigError(
+            "AUTH0_CLIENT_ID is missing: copy the Client ID of your application from the Auth0"
+            " dashboard (Applications > your app > Settings)."
+        )
+    secret_key = get("APP_SECRET_KEY", "")
+    if len(secret_key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"APP_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} random characters; make one"
+            ' with: python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+    flow = get("AUTH0_FLOW", "code").strip() or "code"
+    if flow not in FLOWS:
+        raise ConfigError(f"AUTH0_FLOW={flow!r} is unknown: use one of {', '.join(FLOWS)}.")
+    client_secret = get("AUTH0_CLIENT_SECRET", "").strip() or None
+
+    scopes_raw = get("AUTH0_SCOPES", "").replace(",", " ").split()
+    scopes = tuple(dict.fromkeys(scopes_raw)) or CURRENT_USER_SCOPES
+    unknown = [s for s in scopes if s not in CURRENT_USER_SCOPES]
+    if unknown:
+        raise ConfigError(
+            f"AUTH0_SCOPES holds {', '.join(unknown)}, which is not a current_user scope;"
+            f" choose from: {' '.join(CURRENT_USER_SCOPES)}."
+        )
+
+    public_url = get("PUBLIC_URL", "http://localhost:8000").strip().rstrip("/")
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"PUBLIC_URL={public_url!r} is not an absolute http(s) URL of this app.")
+
+    session_type = get("SESSION_TYPE", "filesystem").strip() or "filesystem"
+    if session_type not in SESSION_TYPES:
+        raise ConfigError(
+            f"SESSION_TYPE={session_type!r} is unknown: use filesystem (one server) or redis"
+            " (several servers, with REDIS_URL)."
+        )
+    redis_url = get("REDIS_URL", "redis://127.0.0.1:6379/0").strip()
+    if session_type == "redis" and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"REDIS_URL={redis_url!r} is not a redis:// or rediss:// URL.")
+
+    origins_raw = get("EMBED_ALLOWED_ORIGINS", "").replace(",", " ").split()
+    origins = tuple(_origin("EMBED_ALLOWED_ORIGINS", o) for o in origins_raw)
+
+    schema_path = get("METADATA_SCHEMA", "").strip() or None
+    if schema_path and not Path(schema_path).is_file():
+        raise ConfigError(f"METADATA_SCHEMA={schema_path!r} is not a readable file.")
+
+    return Settings(
+        tenant_url=tenant_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        secret_key=secret_key,
+        flow=flow,
+        scopes=scopes,
+        public_url=public_url,
+        session_type=session_type,
+        session_dir=get("SESSION_DIR", "").strip() or str(Path("var") / "sessions"),
+        redis_url=redis_url,
+        embed_allowed_origins=origins,
+        idle_timeout=_positive_int("SESSION_IDLE_TIMEOUT", get("SESSION_IDLE_TIMEOUT"), 30 * 60),
+        absolute_timeout=_positive_int(
+            "SESSION_ABSOLUTE_TIMEOUT", get("SESSION_ABSOLUTE_TIMEOUT"), 12 * 60 * 60
+        ),
+        http_timeout=float(_positive_int("HTTP_TIMEOUT", get("HTTP_TIMEOUT"), 10)),
+        metadata_schema_path=schema_path,
+    )

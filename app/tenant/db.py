@@ -1,0 +1,67 @@
+"""The local tenant's SQLite store: one file per data folder, one connection per request.
+
+Contract: modules that own tables declare them with `register_schema(sql)` at import
+time; `init_db(path)` creates every registered table; `get_db()` is the request's
+connection (autocommit off: call `commit()` after a write, or use `transaction()`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import current_app, g
+
+_SCHEMAS: list[str] = []
+
+
+def register_schema(sql: str) -> None:
+    """Declare tables (idempotent `CREATE TABLE IF NOT EXISTS` statements)."""
+    _SCHEMAS.append(sql)
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    # Threaded test servers and the demo serve concurrent requests: WAL lets reads
+    # go on during a write, and the busy timeout queues writers instead of failing.
+    conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    return conn
+
+
+def init_db(path: str | Path) -> None:
+    conn = connect(path)
+    try:
+        for sql in _SCHEMAS:
+            conn.executescript(sql)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def get_db() -> sqlite3.Connection:
+    if "tenant_db" not in g:
+        g.tenant_db = connect(current_app.config["TENANT_DB_PATH"])
+    return g.tenant_db
+
+
+@contextmanager
+def transaction() -> Iterator[sqlite3.Connection]:
+    """The request's connection inside BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error)."""
+    conn = get_db()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    conn = g.pop("tenant_db", None)
+    if conn is not None:
+        conn.close()

@@ -1,0 +1,120 @@
+"""Fixtures chain: servers -> tenant -> BFF app -> HTTP client -> signed-in client.
+
+Everything runs for real on loopback: the local tenant and the BFF are WSGI apps
+served on their own ports (tenant on 127.0.0.1, BFF on localhost: two sites, as in
+production), Redis is a real redis-server, the browser is Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from tests.support.servers import LiveServer, RedisServer
+
+
+@dataclass
+class Tenant:
+    """The local tenant under test: its URL, data folder, Flask app and demo BFF secret."""
+
+    url: str  # http://127.0.0.1:PORT, no trailing slash
+    data_dir: Path
+    app: Flask
+    bff_client_secret: str
+
+    @property
+    def issuer(self) -> str:
+        return self.url + "/"
+
+    @property
+    def audience(self) -> str:
+        return self.issuer + "api/v2/"
+
+
+def _bff_not_built(environ, start_response):
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+    return [b"no BFF built yet: use the make_bff or bff fixture"]
+
+
+@pytest.fixture(scope="session")
+def bff_server() -> Iterator[LiveServer]:
+    """The BFF's port, bound before the tenant is seeded so the demo clients know its URL."""
+    server = LiveServer(url_host="localhost")
+    server.serve(_bff_not_built)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def tenant(tmp_path_factory, bff_server) -> Iterator[Tenant]:
+    """The local tenant on a real loopback port, with test hooks on, seeded with demo data."""
+    from app.tenant import create_tenant_app
+
+    data_dir = tmp_path_factory.mktemp("tenant")
+    server = LiveServer(url_host="127.0.0.1")
+    tenant_app = create_tenant_app(
+        data_dir=data_dir, base_url=server.url, bff_url=bff_server.url, testing=True
+    )
+    server.serve(tenant_app)
+    yield Tenant(
+        url=server.url,
+        data_dir=data_dir,
+        app=tenant_app,
+        bff_client_secret=tenant_app.config["DEMO_BFF_CLIENT_SECRET"],
+    )
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bff_env(tenant, bff_server, tmp_path) -> dict[str, str]:
+    """Environment for a BFF wired to the local tenant's confidential demo client."""
+    return {
+        "AUTH0_DOMAIN": tenant.url,
+        "AUTH0_CLIENT_ID": "selfserve-demo-bff",
+        "AUTH0_CLIENT_SECRET": tenant.bff_client_secret,
+        "APP_SECRET_KEY": secrets.token_urlsafe(48),
+        "PUBLIC_URL": bff_server.url,
+        "SESSION_TYPE": "filesystem",
+        "SESSION_DIR": str(tmp_path / "sessions"),
+    }
+
+
+@pytest.fixture
+def make_bff(bff_server, bff_env) -> Callable[..., Flask]:
+    """Build a BFF with `bff_env` plus overrides and serve it on the BFF port.
+
+    Overrides whose value is None remove the variable (e.g. AUTH0_CLIENT_SECRET=None
+    gives a public client).
+    """
+    from app import create_app
+
+    def build(**overrides: str | None) -> Flask:
+        env = {**bff_env, **overrides}
+        env = {k: v for k, v in env.items() if v is not None}
+        # Unset keys must not leak in from the process environment either.
+        for key, value in overrides.items():
+            if value is None:
+                env[key] = ""
+        app = create_app(env)
+        bff_server.swap(app)
+        return app
+
+    return build
+
+
+@pytest.fixture
+def bff(make_bff) -> Flask:
+    """The default BFF: code flow with PKCE, confidential client, filesystem sessions."""
+    return make_bff()
