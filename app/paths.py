@@ -1,4 +1,4 @@
-"""Where the top-level `templates/` and `static/` folders are, in a checkout or an installed wheel."""
+"""Where the top-level `templates/` and `static/` folders are: in a checkout or a wheel."""
 
 from pathlib import Path
 

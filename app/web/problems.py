@@ -87,4 +87,6 @@ def init_app(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         # Logged with its stack trace on the server; the client sees no internals.
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        return _render(Problem(500, "internal_error", "Something went wrong on our side. Try again."))
+        return _render(
+            Problem(500, "internal_error", "Something went wrong on our side. Try again.")
+        )

@@ -1,0 +1,144 @@
+"""`selfserve check`: checks a configuration against its tenant and says what to fix.
+
+Contract: `run_checks(settings) -> list[CheckResult]`, each PASS, WARN or FAIL with a
+one-line fix. Only read-only requests are made: discovery, JWKS, and `/authorize`
+requests whose redirects are not followed (they sign nobody in).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import requests
+
+from .config import Settings
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    status: str  # "PASS", "WARN" or "FAIL"
+    name: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.status:4} {self.name}: {self.message}"
+
+
+def _check_discovery(settings: Settings, http: requests.Session) -> tuple[list, dict | None]:
+    url = settings.issuer + ".well-known/openid-configuration"
+    try:
+        response = http.get(url, timeout=settings.http_timeout)
+        response.raise_for_status()
+        doc = response.json()
+    except (requests.RequestException, ValueError) as error:
+        return [CheckResult("FAIL", "discovery", f"{url} did not answer with JSON ({error});"
+                            " check AUTH0_DOMAIN")], None
+    results = []
+    if doc.get("issuer") != settings.issuer:
+        results.append(CheckResult("FAIL", "discovery", f"issuer is {doc.get('issuer')!r}, expected"
+                                   f" {settings.issuer!r}; check AUTH0_DOMAIN (a custom domain?)"))
+    else:
+        results.append(CheckResult("PASS", "discovery", f"issuer {settings.issuer}"))
+    wanted = "code" if settings.flow == "code" else "token id_token"
+    if wanted not in doc.get("response_types_supported", []):
+        results.append(CheckResult("FAIL", "flow", f"the tenant does not offer response_type"
+                                   f" {wanted!r}; set AUTH0_FLOW to another flow"))
+    if settings.flow == "code" and "S256" not in doc.get("code_challenge_methods_supported", []):
+        results.append(CheckResult("FAIL", "flow", "the tenant does not announce PKCE S256"))
+    if settings.flow == "implicit" and "form_post" not in doc.get("response_modes_supported", []):
+        results.append(CheckResult("FAIL", "flow", "the implicit flow needs response_mode"
+                                   " form_post, which the tenant does not announce"))
+    return results, doc
+
+
+def _check_jwks(settings: Settings, http: requests.Session, doc: dict) -> CheckResult:
+    url = doc.get("jwks_uri", "")
+    try:
+        response = http.get(url, timeout=settings.http_timeout)
+        response.raise_for_status()
+        keys = response.json().get("keys", [])
+    except (requests.RequestException, ValueError, AttributeError) as error:
+        return CheckResult("FAIL", "jwks", f"{url} is not a readable JWKS ({error})")
+    usable = [k for k in keys if k.get("kty") == "RSA" and k.get("kid")]
+    if not usable:
+        return CheckResult("FAIL", "jwks", f"{url} publishes no RSA key with a kid")
+    return CheckResult("PASS", "jwks", f"{len(usable)} RSA signing key(s) published")
+
+
+def _check_callback(
+    settings: Settings, http: requests.Session, doc: dict, path: str
+) -> CheckResult:
+    """Ask `/authorize` for a sign-in to `path` without following it: the tenant's answer
+    tells whether it knows the client, the callback URL and the audience."""
+    redirect_uri = settings.public_url + path
+    params = {
+        "client_id": settings.client_id,
+        "redirect_uri": redirect_uri,
+        "response_type": "code" if settings.flow == "code" else "token id_token",
+        "response_mode": "query" if settings.flow == "code" else "form_post",
+        "scope": "openid profile email " + " ".join(settings.scopes),
+        "audience": settings.audience,
+        "state": secrets.token_urlsafe(16),
+        "nonce": secrets.token_urlsafe(16),
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+    }
+    url = doc.get("authorization_endpoint", settings.issuer + "authorize")
+    try:
+        response = http.get(url + "?" + urlencode(params), allow_redirects=False,
+                            timeout=settings.http_timeout)
+    except requests.RequestException as error:
+        return CheckResult("FAIL", f"callback {path}", f"/authorize did not answer ({error})")
+    location = response.headers.get("Location", "")
+    if response.status_code in (301, 302, 303) and location.startswith(redirect_uri):
+        query = parse_qs(urlsplit(location).query)
+        error = query.get("error", ["?"])[0]
+        description = query.get("error_description", [""])[0]
+        return CheckResult("FAIL", f"callback {path}", f"the tenant refused the sign-in:"
+                           f" {error} {description}; allow the API audience and scopes for"
+                           " this application")
+    if response.status_code in (301, 302, 303):
+        return CheckResult("PASS", f"callback {path}", f"{redirect_uri} is an allowed callback")
+    return CheckResult("FAIL", f"callback {path}", f"the tenant answered {response.status_code}:"
+                       f" add {redirect_uri} to the Allowed Callback URLs of client"
+                       f" {settings.client_id} (and check AUTH0_CLIENT_ID)")
+
+
+def _check_cookies(settings: Settings) -> CheckResult:
+    host = urlsplit(settings.public_url).hostname
+    if settings.secure_cookies:
+        return CheckResult("PASS", "cookies", "served over https: Secure, __Host- prefixed,"
+                           " HttpOnly, SameSite=Lax")
+    if host in ("localhost", "127.0.0.1", "::1"):
+        return CheckResult("WARN", "cookies", "PUBLIC_URL is plain http on loopback: fine for a"
+                           " demo; use https in production so cookies are Secure")
+    return CheckResult("FAIL", "cookies", f"PUBLIC_URL {settings.public_url} is plain http:"
+                       " session cookies would travel unprotected; serve it over https")
+
+
+def _check_session_store(settings: Settings) -> CheckResult:
+    if settings.session_type != "redis":
+        return CheckResult("PASS", "sessions", f"filesystem store in {settings.session_dir}"
+                           " (one server; use SESSION_TYPE=redis for several)")
+    import redis
+
+    try:
+        redis.from_url(settings.redis_url, socket_timeout=settings.http_timeout).ping()
+    except redis.RedisError as error:
+        return CheckResult("FAIL", "sessions", f"Redis at {settings.redis_url} does not answer"
+                           f" ({error})")
+    return CheckResult("PASS", "sessions", f"Redis at {settings.redis_url} answers")
+
+
+def run_checks(settings: Settings) -> list[CheckResult]:
+    with requests.Session() as http:
+        results, doc = _check_discovery(settings, http)
+        if doc is not None:
+            results.append(_check_jwks(settings, http, doc))
+            for path in ("/callback", "/link/callback"):
+                results.append(_check_callback(settings, http, doc, path))
+    results.append(_check_cookies(settings))
+    results.append(_check_session_store(settings))
+    return results

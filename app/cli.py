@@ -1,0 +1,179 @@
+"""The `selfserve` command: `demo`, `tenant`, `rotate-keys`, `check`.
+
+`demo` and `tenant` serve with werkzeug's threaded server, which is enough for a
+demo on loopback; production runs the BFF under gunicorn (`app:create_app()`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import threading
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+DEFAULT_DATA = Path("var") / "demo"
+DEMO_CLIENT_ID = "selfserve-demo-bff"
+
+
+def _serve_forever(servers: list) -> None:
+    """Serve every server in its own thread until Ctrl-C, then shut all of them down."""
+    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
+    for thread in threads:
+        thread.start()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+def _demo_secret_key(data_dir: Path) -> str:
+    """The demo BFF's APP_SECRET_KEY, made once per data folder so sessions survive restarts."""
+    path = data_dir / "bff-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _print_credentials() -> None:
+    from app.tenant.directory import DEMO_ACCOUNTS
+
+    print("  demo users:")
+    for username, password in DEMO_ACCOUNTS:
+        print(f"    {username} / {password}")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app import create_app
+    from app.tenant import create_tenant_app
+
+    data_dir = Path(args.data).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tenant_url = f"http://127.0.0.1:{args.tenant_port}"
+    bff_url = f"http://localhost:{args.port}"
+
+    tenant_app = create_tenant_app(data_dir=data_dir, base_url=tenant_url, bff_url=bff_url)
+    bff_env = {
+        "AUTH0_DOMAIN": tenant_url,
+        "AUTH0_CLIENT_ID": DEMO_CLIENT_ID,
+        "AUTH0_CLIENT_SECRET": tenant_app.config["DEMO_BFF_CLIENT_SECRET"],
+        "APP_SECRET_KEY": _demo_secret_key(data_dir),
+        "PUBLIC_URL": bff_url,
+        "SESSION_TYPE": "filesystem",
+        "SESSION_DIR": str(data_dir / "sessions"),
+        "AUTH0_FLOW": args.flow,
+    }
+    bff_app = create_app(bff_env)
+    try:
+        servers = [
+            make_server("127.0.0.1", args.tenant_port, tenant_app, threaded=True),
+            make_server("127.0.0.1", args.port, bff_app, threaded=True),
+        ]
+    except OSError as error:
+        print(f"selfserve demo: cannot listen: {error}. Choose other ports with --port and"
+              " --tenant-port.", file=sys.stderr)
+        return 1
+    print("selfserve demo")
+    print(f"  account page (BFF): {bff_url}")
+    print(f"  local tenant:       {tenant_url}")
+    _print_credentials()
+    print(f"  data folder: {data_dir}    (Ctrl-C stops both)", flush=True)
+    _serve_forever(servers)
+    return 0
+
+
+def cmd_tenant(args: argparse.Namespace) -> int:
+    from app.tenant import create_tenant_app, reset_tenant
+
+    data_dir = Path(args.data).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    base_url = f"http://{args.host}:{args.port}"
+    tenant_app = create_tenant_app(
+        data_dir=data_dir, base_url=base_url, bff_url=args.bff_url, testing=args.testing
+    )
+    if args.reset:
+        reset_tenant(tenant_app)
+    try:
+        server = make_server(args.host, args.port, tenant_app, threaded=True)
+    except OSError as error:
+        print(f"selfserve tenant: cannot listen on {args.host}:{args.port}: {error}",
+              file=sys.stderr)
+        return 1
+    print(f"local tenant: {base_url}  (issuer {base_url}/)")
+    print(f"  confidential client {DEMO_CLIENT_ID}, secret in {data_dir}")
+    _print_credentials()
+    print("  Ctrl-C stops it", flush=True)
+    _serve_forever([server])
+    return 0
+
+
+def cmd_rotate_keys(args: argparse.Namespace) -> int:
+    from app.tenant.keys import KeyRing
+
+    kid = KeyRing(Path(args.data).resolve() / "keys").rotate()
+    print(f"new signing key {kid} published beside the old one; restart a running tenant")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from app.check import run_checks
+    from app.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"FAIL configuration: {error}")
+        return 1
+    failed = 0
+    for result in run_checks(settings):
+        print(result.line())
+        failed += result.status == "FAIL"
+    print(f"\n{'all checks passed' if not failed else f'{failed} check(s) failed'}")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="selfserve", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="start the local tenant and the BFF with demo users")
+    demo.add_argument("--port", type=int, default=8000, help="the BFF's port (default 8000)")
+    demo.add_argument("--tenant-port", type=int, default=3001, help="the tenant's port")
+    demo.add_argument("--data", default=str(DEFAULT_DATA), help="folder for the demo's data")
+    demo.add_argument("--flow", choices=("code", "implicit"), default="code")
+    demo.set_defaults(func=cmd_demo)
+
+    tenant = sub.add_parser("tenant", help="start the local Auth0-compatible tenant alone")
+    tenant.add_argument("--host", default="127.0.0.1")
+    tenant.add_argument("--port", type=int, default=3001)
+    tenant.add_argument("--data", default=str(DEFAULT_DATA))
+    tenant.add_argument("--bff-url", default="http://localhost:8000",
+                        help="the BFF URL the demo clients' callbacks point at")
+    tenant.add_argument("--reset", action="store_true", help="restore the demo data first")
+    tenant.add_argument("--testing", action="store_true",
+                        help="enable the /__test__ hooks (never on a shared machine)")
+    tenant.set_defaults(func=cmd_tenant)
+
+    rotate = sub.add_parser("rotate-keys", help="publish a new tenant signing key and use it")
+    rotate.add_argument("--data", default=str(DEFAULT_DATA))
+    rotate.set_defaults(func=cmd_rotate_keys)
+
+    check = sub.add_parser("check", help="check the configuration against its tenant")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Settings: every missing or bad value stops start-up with a message naming it."""
+
+import pytest
+
+from app import create_app
+from app.config import CURRENT_USER_SCOPES, ConfigError, load_settings
+
+GOOD = {
+    "AUTH0_DOMAIN": "example.eu.auth0.com",
+    "AUTH0_CLIENT_ID": "abc123",
+    "APP_SECRET_KEY": "x" * 40,
+}
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch, tmp_path):
+    # The process environment and a .env in the working directory must not leak in.
+    for name in ("AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "APP_SECRET_KEY",
+                 "AUTH0_FLOW", "AUTH0_SCOPES", "PUBLIC_URL", "SESSION_TYPE", "REDIS_URL",
+                 "EMBED_ALLOWED_ORIGINS", "METADATA_SCHEMA"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults_for_a_hosted_tenant():
+    settings = load_settings(GOOD)
+    assert settings.tenant_url == "https://example.eu.auth0.com"
+    assert settings.issuer == "https://example.eu.auth0.com/"
+    assert settings.audience == "https://example.eu.auth0.com/api/v2/"
+    assert settings.client_secret is None
+    assert settings.flow == "code"
+    assert settings.scopes == CURRENT_USER_SCOPES
+    assert settings.session_type == "filesystem"
+
+
+def test_local_tenant_url_is_allowed_on_loopback():
+    settings = load_settings({**GOOD, "AUTH0_DOMAIN": "http://127.0.0.1:3001/"})
+    assert settings.issuer == "http://127.0.0.1:3001/"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "named"),
+    [
+        ("AUTH0_DOMAIN", "", "AUTH0_DOMAIN"),
+        ("AUTH0_DOMAIN", "http://evil.example.com", "AUTH0_DOMAIN"),
+        ("AUTH0_DOMAIN", "https://example.auth0.com/some/path", "AUTH0_DOMAIN"),
+        ("AUTH0_CLIENT_ID", "", "AUTH0_CLIENT_ID"),
+        ("APP_SECRET_KEY", "short", "APP_SECRET_KEY"),
+        ("AUTH0_FLOW", "hybrid", "AUTH0_FLOW"),
+        ("AUTH0_SCOPES", "read:users", "AUTH0_SCOPES"),
+        ("PUBLIC_URL", "not a url", "PUBLIC_URL"),
+        ("SESSION_TYPE", "memcached", "SESSION_TYPE"),
+        ("EMBED_ALLOWED_ORIGINS", "https://ok.example https://bad.example/path",
+         "EMBED_ALLOWED_ORIGINS"),
+        ("METADATA_SCHEMA", "/nonexistent/schema.json", "METADATA_SCHEMA"),
+        ("SESSION_IDLE_TIMEOUT", "-5", "SESSION_IDLE_TIMEOUT"),
+    ],
+)
+def test_bad_value_names_the_variable(name, value, named):
+    with pytest.raises(ConfigError, match=named):
+        load_settings({**GOOD, name: value})
+
+
+def test_create_app_refuses_to_start_with_bad_configuration():
+    with pytest.raises(ConfigError, match="AUTH0_CLIENT_ID"):
+        create_app({**GOOD, "AUTH0_CLIENT_ID": ""})
+
+
+def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text(
+        "AUTH0_DOMAIN=from-dotenv.auth0.com\nAUTH0_CLIENT_ID=dotenv-client\n"
+        f"APP_SECRET_KEY={'y' * 40}\n"
+    )
+    monkeypatch.setenv("AUTH0_CLIENT_ID", "from-environment")
+    settings = load_settings()
+    assert settings.tenant_url == "https://from-dotenv.auth0.com"
+    assert settings.client_id == "from-environment"
+
+
+def test_scopes_are_a_chosen_subset():
+    scopes = "read:current_user,update:current_user_metadata"
+    settings = load_settings({**GOOD, "AUTH0_SCOPES": scopes})
+    assert settings.scopes == ("read:current_user", "update:current_user_metadata")
