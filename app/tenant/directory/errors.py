@@ -40,3 +40,9 @@ class IdentityNotLinked(DirectoryError):
 class DeviceKeyExists(DirectoryError):
     def __init__(self) -> None:
         super().__init__("A public key already exists for the device.")
+
+
+class ProfileTooLarge(DirectoryError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The user profile exceeds the size budget of {limit} bytes.")
+        self.limit = limit

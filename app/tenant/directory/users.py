@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from app.tenant.directory import enrollments, identities
-from app.tenant.directory.errors import UserNotFound
+from app.tenant.directory.errors import ProfileTooLarge, UserNotFound
 from app.tenant.directory.identities import Identity
 from app.tenant.directory.passwords import verify_password
 from app.tenant.directory.store import dump, load, now_iso, write
@@ -177,13 +177,24 @@ def set_user_metadata(
         raise UserNotFound()
 
 
+def profile_size(user: dict[str, Any]) -> int:
+    """The size in bytes of the user's JSON profile, which Auth0 budgets."""
+    return len(dump(user).encode())
+
+
 def merge_user_metadata(
-    conn: sqlite3.Connection, user_id: str, patch: dict[str, Any]
+    conn: sqlite3.Connection,
+    user_id: str,
+    patch: dict[str, Any],
+    *,
+    max_profile_bytes: int | None = None,
 ) -> dict[str, Any]:
     """Apply Auth0's user_metadata PATCH rules atomically; returns the new metadata.
 
     First-level merge: each key of `patch` replaces the stored one, a `None` value
-    deletes the key, and an empty `patch` removes all metadata.
+    deletes the key, and an empty `patch` removes all metadata. When the profile
+    would grow beyond `max_profile_bytes`, nothing changes and `ProfileTooLarge`
+    is raised.
     """
     with write(conn):
         current = metadata_of(conn, user_id) or {}
@@ -193,6 +204,10 @@ def merge_user_metadata(
         else:
             merged = {}
         set_user_metadata(conn, user_id, merged)
+        if max_profile_bytes is not None:
+            user = get_user(conn, user_id)
+            if user is not None and profile_size(user) > max_profile_bytes:
+                raise ProfileTooLarge(max_profile_bytes)
     return merged
 
 
