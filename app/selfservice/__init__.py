@@ -1,7 +1,34 @@
-"""Placeholder: the owner of app/selfservice/ replaces this with the package's init_app."""
+"""The self-service JSON API (`/api/`) and its Management API client.
+
+`init_app(app)` builds one `ManagementClient` (`app.extensions["selfserve.management"]`)
+and the shared `KeyValueStore` (`app.extensions["selfserve.api_store"]`), checks the
+optional metadata schema, and registers the blueprint `api` under `/api`.
+"""
+
+from __future__ import annotations
 
 from flask import Flask
 
+from app.config import ConfigError
+
 
 def init_app(app: Flask) -> None:
-    """Register this package's blueprints, hooks and extensions on `app`."""
+    """Register the JSON API on `app`."""
+    from app import get_settings
+
+    from . import metadata
+    from .client import ManagementClient
+    from .store import KeyValueStore
+    from .views import bp
+
+    settings = get_settings(app)
+    if settings.metadata_schema_path:
+        try:
+            metadata.load_schema(settings.metadata_schema_path)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+    app.extensions["selfserve.management"] = ManagementClient(
+        settings.tenant_url, timeout=settings.http_timeout
+    )
+    app.extensions["selfserve.api_store"] = KeyValueStore.from_settings(settings)
+    app.register_blueprint(bp, url_prefix="/api")

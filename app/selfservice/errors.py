@@ -1,0 +1,119 @@
+"""Management API failures as problems a user can act on, with stable codes.
+
+Contract: `problem_for(error)` maps every `ManagementError` to an
+`app.web.problems.Problem`; the codes are listed in `PROBLEM_CODES` and in the
+OpenAPI document. `feature_unavailable(feature, missing)` is the 403 for a scope the
+session was not granted. Tenant wording is passed on only where it helps the user.
+"""
+
+from __future__ import annotations
+
+from app.web.problems import Problem
+
+from .client import (
+    ManagementError,
+    RateLimited,
+    TenantError,
+    TenantUnavailable,
+    WriteOutcomeUnknown,
+)
+from .features import FEATURE_LABELS, FEATURES
+
+#: Every `code` the JSON API can answer with, and what it means (for the OpenAPI doc).
+PROBLEM_CODES: dict[str, str] = {
+    "login_required": "No session, or it ended; sign in again at `login_url`.",
+    "csrf_failed": "A state-changing call without `X-CSRF: 1` and a same-origin `Origin`.",
+    "feature_unavailable": "The session's token lacks the scope a feature needs "
+    "(`feature`, `missing_scopes`).",
+    "invalid_request": "The request body or a parameter is malformed (`errors`).",
+    "invalid_metadata": "The metadata change breaks a rule (`errors`: path and message).",
+    "conflict": "`If-Match` names an older version; `current` and `etag` are the newest.",
+    "precondition_failed": "`If-Match` is not a valid entity tag.",
+    "main_identity": "The main identity cannot be unlinked.",
+    "identity_not_found": "No such linked identity on this account.",
+    "identity_exists": "That identity is already linked to an account.",
+    "link_rejected": "The tenant refused to link the other account (`tenant_message`).",
+    "no_pending_link": "No account is waiting to be linked (or the wait expired).",
+    "unknown_provider": "Multi-factor provider is not `duo` or `google-authenticator`.",
+    "metadata_unreadable": "The other account's metadata cannot be read, so not copied.",
+    "busy": "Another change to this account is in progress; retry after `retry_after` s.",
+    "device_exists": "A key for this device is already registered.",
+    "device_not_found": "This app registered no device key with that id for you.",
+    "user_not_found": "The tenant no longer knows this account.",
+    "tenant_rejected": "The tenant refused the request (`tenant_message`).",
+    "rate_limited": "Too many requests to the tenant; retry after `retry_after` seconds.",
+    "tenant_unavailable": "The tenant did not answer usefully after retries.",
+    "write_outcome_unknown": "A change was sent but no answer came: reload and check.",
+    "not_found": "No such API path.",
+    "method_not_allowed": "The path exists but not with this method.",
+    "internal_error": "An error on our side.",
+}
+
+
+def feature_unavailable(feature: str, missing: list[str]) -> Problem:
+    label = FEATURE_LABELS[feature]
+    scopes = ", ".join(missing)
+    return Problem(
+        403,
+        "feature_unavailable",
+        f"This sign-in does not allow {label}: the tenant did not grant the scope {scopes}."
+        " Ask the site's administrator to allow it for this application, then sign in again.",
+        feature=feature,
+        missing_scopes=missing,
+    )
+
+
+def rate_limited(retry_after: int) -> Problem:
+    return Problem(
+        429,
+        "rate_limited",
+        f"The account service is busy right now. Try again in {retry_after} seconds;"
+        " nothing was changed.",
+        retry_after=retry_after,
+    ).with_headers(Retry_After=str(retry_after))
+
+
+def problem_for(error: ManagementError) -> Problem:
+    """The problem a user sees for a failed Management API call."""
+    op = error.operation
+    if isinstance(error, RateLimited):
+        return rate_limited(error.retry_after)
+    if isinstance(error, WriteOutcomeUnknown):
+        return Problem(
+            502,
+            "write_outcome_unknown",
+            "Your change was sent to the account service but no answer came back, so we"
+            " cannot tell whether it was saved. Reload the page and check before trying again.",
+        )
+    if isinstance(error, TenantUnavailable):
+        return Problem(
+            504 if error.timed_out else 502,
+            "tenant_unavailable",
+            "The account service is not answering right now. Try again in a moment.",
+        )
+    if not isinstance(error, TenantError):
+        raise TypeError(f"unmapped management error {error!r}")
+    if error.status >= 500:
+        verb = "read your account" if op.is_read else "save your change"
+        return Problem(
+            502,
+            "tenant_unavailable",
+            f"The account service failed to {verb} (it answered {error.status}). Nothing"
+            " was confirmed; reload the page and try again in a moment.",
+        )
+    if error.status == 401:
+        return Problem(
+            401,
+            "login_required",
+            "Your sign-in is no longer accepted by the account service. Sign in again.",
+        )
+    if error.status == 403 and error.error_code == "insufficient_scope":
+        return feature_unavailable(op.feature, list(FEATURES[op.feature]))
+    if error.status == 404 and op.user_scoped:
+        return Problem(404, "user_not_found", "The account service no longer knows this account.")
+    return Problem(
+        400 if error.status < 500 and error.status != 409 else error.status,
+        "tenant_rejected",
+        f"The account service refused the request: {error.tenant_message}",
+        tenant_message=error.tenant_message,
+    )
