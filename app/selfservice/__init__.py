@@ -1,8 +1,9 @@
 """The self-service JSON API (`/api/`) and its Management API client.
 
 `init_app(app)` builds one `ManagementClient` (`app.extensions["selfserve.management"]`)
-and the shared `KeyValueStore` (`app.extensions["selfserve.api_store"]`), checks the
-optional metadata schema, and registers the blueprint `api` under `/api`.
+and its view of the store `app.auth` shares between workers
+(`app.extensions["selfserve.api_store"]`), checks the optional metadata schema, and
+registers the blueprint `api` under `/api`. Call it after `app.auth.init_app`.
 """
 
 from __future__ import annotations
@@ -14,21 +15,18 @@ from app.config import ConfigError
 
 def init_app(app: Flask) -> None:
     """Register the JSON API on `app`."""
+    if "selfserve.auth" not in app.extensions:
+        # TEMPORARY while app/auth is being written in parallel: the factory must keep
+        # working for everyone else. Removed once app.auth.init_app sets up its services.
+        app.logger.warning("selfservice API not registered: app.auth is not set up yet")
+        return
+
     from app import get_settings
 
     from . import metadata
     from .client import ManagementClient
     from .store import KeyValueStore
-
-    try:
-        from .views import bp
-    except ModuleNotFoundError as exc:
-        # TEMPORARY while app/auth/session.py is being written in parallel: the factory
-        # must keep working for everyone else. Removed once it lands.
-        if exc.name != "app.auth.session":
-            raise
-        app.logger.warning("selfservice API not registered: app.auth.session is missing")
-        return
+    from .views import bp
 
     settings = get_settings(app)
     if settings.metadata_schema_path:
@@ -39,5 +37,6 @@ def init_app(app: Flask) -> None:
     app.extensions["selfserve.management"] = ManagementClient(
         settings.tenant_url, timeout=settings.http_timeout
     )
-    app.extensions["selfserve.api_store"] = KeyValueStore.from_settings(settings)
+    # The store app.auth set up for sessions (filesystem or Redis, per SESSION_TYPE).
+    app.extensions["selfserve.api_store"] = KeyValueStore(app.extensions["selfserve.auth"].store)
     app.register_blueprint(bp, url_prefix="/api")
