@@ -8,6 +8,7 @@ reads `os.environ`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,9 @@ CURRENT_USER_SCOPES = (
 FLOWS = ("code", "implicit")
 SESSION_TYPES = ("filesystem", "redis")
 MIN_SECRET_KEY_LENGTH = 32
+#: The local tenant's connections; a real tenant names its own in LINK_CONNECTIONS.
+DEFAULT_LINK_CONNECTIONS = ("Username-Password-Authentication", "github", "google-oauth2")
+_CONNECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 
 
 class ConfigError(ValueError):
@@ -53,6 +57,8 @@ class Settings:
     absolute_timeout: int = 12 * 60 * 60  # seconds after sign-in before the session ends
     http_timeout: float = 10.0  # seconds, every outbound call to the tenant
     metadata_schema_path: str | None = None  # JSON Schema of the editable user_metadata keys
+    transaction_ttl: int = 5 * 60  # seconds a sign-in or link transaction may take
+    link_connections: tuple[str, ...] = DEFAULT_LINK_CONNECTIONS  # connections /link/ accepts
 
     @property
     def issuer(self) -> str:
@@ -181,6 +187,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if schema_path and not Path(schema_path).is_file():
         raise ConfigError(f"METADATA_SCHEMA={schema_path!r} is not a readable file.")
 
+    connections = tuple(dict.fromkeys(get("LINK_CONNECTIONS", "").replace(",", " ").split()))
+    bad = [c for c in connections if not _CONNECTION_NAME.match(c)]
+    if bad:
+        raise ConfigError(
+            f"LINK_CONNECTIONS holds {', '.join(map(repr, bad))}: write connection names as the"
+            " tenant shows them (letters, digits, '-' and '_'), separated by spaces or commas."
+        )
+
     return Settings(
         tenant_url=tenant_url,
         client_id=client_id,
@@ -199,4 +213,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         http_timeout=float(_positive_int("HTTP_TIMEOUT", get("HTTP_TIMEOUT"), 10)),
         metadata_schema_path=schema_path,
+        transaction_ttl=_positive_int(
+            "AUTH_TRANSACTION_TTL", get("AUTH_TRANSACTION_TTL"), 5 * 60
+        ),
+        link_connections=connections or DEFAULT_LINK_CONNECTIONS,
     )

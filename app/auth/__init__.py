@@ -1,7 +1,18 @@
-"""Placeholder: the owner of app/auth/ replaces this with the package's init_app."""
+"""The OAuth side of the BFF: sign-in, token validation, sessions, logout, account linking.
+
+`init_app(app)` sets up server-side sessions, the tenant client and token validator,
+and registers the `auth` blueprint. What other packages use is in `session.py`.
+"""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
     """Register this package's blueprints, hooks and extensions on `app`."""
+    from .. import get_settings
+    from . import services, session_store, views
+
+    settings = get_settings(app)
+    store = session_store.init_app(app, settings)
+    services.build(app, settings, store)
+    app.register_blueprint(views.bp)

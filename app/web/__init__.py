@@ -1,7 +1,13 @@
-"""Placeholder: the owner of app/web/ replaces this with the package's init_app."""
+"""What every response of the BFF shares: errors, security headers, CSRF, the SPA, embedding."""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
     """Register this package's blueprints, hooks and extensions on `app`."""
+    from .. import get_settings
+    from . import csrf, problems, security
+
+    problems.init_app(app)
+    security.init_app(app, get_settings(app))
+    csrf.init_app(app)

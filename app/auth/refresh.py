@@ -1,0 +1,113 @@
+"""Keeping a session's access token fresh: one refresh at a time, across threads and processes.
+
+Contract: `ensure_fresh(auth, session_id, grant)` returns a grant whose access token
+has more than the refresh margin left, or raises:
+
+- `NeedsLogin`: the token is (nearly) expired and there is no refresh token, or the
+  tenant refused the refresh token (then the grant is deleted: the session ended);
+- `RefreshUnavailable`: the tenant could not be reached and the token has expired.
+
+Single flight: the refresher holds a lock in the shared store (Redis `SET NX` or an
+`O_EXCL` file), re-reads the grant and refreshes only if nobody did meanwhile; the
+others wait for the lock holder's result instead of calling the tenant themselves.
+That matters doubly because the tenant rotates refresh tokens: a second refresh
+with the same token would be refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from . import grants
+from .oauth_client import TenantError
+from .services import AuthServices
+from .tokens import InvalidToken
+
+log = logging.getLogger(__name__)
+
+#: Refresh when the access token has less than this many seconds left (or, for
+#: short-lived tokens, less than half of its lifetime).
+REFRESH_MARGIN = 60
+_WAIT_STEP = 0.05
+
+
+class NeedsLogin(Exception):
+    """The session cannot get a fresh access token without the user signing in again."""
+
+
+class RefreshUnavailable(Exception):
+    """The tenant did not answer the refresh and the access token has expired."""
+
+
+def needs_refresh(grant: dict[str, Any], now: float | None = None) -> bool:
+    now = time.time() if now is None else now
+    lifetime = grant["access_expires_at"] - grant["access_issued_at"]
+    margin = min(REFRESH_MARGIN, max(lifetime, 0) / 2)
+    return grant["access_expires_at"] - now <= margin
+
+
+def ensure_fresh(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> dict[str, Any]:
+    if not needs_refresh(grant):
+        return grant
+    if not grant.get("refresh_token"):
+        raise NeedsLogin("the access token expires and no refresh token was issued")
+
+    store = auth.store
+    lock = "lock:refresh:" + session_id
+    lock_ttl = auth.settings.http_timeout + 5
+    deadline = time.monotonic() + lock_ttl + 1
+    while True:
+        if store.add(lock, True, lock_ttl):
+            try:
+                current = grants.load(store, session_id)
+                if current is None:
+                    raise NeedsLogin("the session has ended")
+                if not needs_refresh(current):
+                    return current
+                return _refresh(auth, session_id, current)
+            finally:
+                store.delete(lock)
+        time.sleep(_WAIT_STEP)
+        current = grants.load(store, session_id)
+        if current is None:
+            raise NeedsLogin("the session has ended")
+        if not needs_refresh(current):
+            return current
+        if time.monotonic() > deadline:
+            return _fallback(current, "timed out waiting for another refresh")
+
+
+def _refresh(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> dict[str, Any]:
+    try:
+        tokens = auth.client.refresh(grant["refresh_token"])
+        claims = auth.validator.access_token(tokens.get("access_token", ""), sub=grant["sub"])
+    except TenantError as error:
+        if error.error in ("invalid_grant", "unauthorized_client", "invalid_client"):
+            log.info("refresh refused by the tenant (%s): session ended", error.error)
+            grants.delete(auth.store, session_id)
+            raise NeedsLogin("the tenant refused the refresh token") from None
+        return _fallback(grant, str(error))
+    except InvalidToken as error:
+        log.warning("refresh returned an invalid access token: %s", error)
+        return _fallback(grant, str(error))
+    updated = {
+        **grant,
+        "access_token": tokens["access_token"],
+        "access_expires_at": claims["exp"],
+        "access_issued_at": claims["iat"],
+        "scopes": claims.get("scope", "").split(),
+        "refresh_token": tokens.get("refresh_token") or grant["refresh_token"],
+    }
+    grants.save(auth.store, session_id, updated, auth.settings.absolute_timeout)
+    log.info("access token refreshed")
+    return updated
+
+
+def _fallback(grant: dict[str, Any], reason: str) -> dict[str, Any]:
+    """Keep using a token that is near expiry but still valid; fail once it has expired."""
+    if grant["access_expires_at"] > time.time():
+        log.warning("refresh failed (%s); using the current access token while it lasts", reason)
+        return grant
+    raise RefreshUnavailable(reason)

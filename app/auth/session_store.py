@@ -1,0 +1,64 @@
+"""Server-side sessions (flask-session) and the shared store beside them.
+
+Contract: `init_app(app, settings)` configures flask-session and returns the `Store`
+(`store.py`) that lives in the same place:
+
+- `filesystem` (default): flask-session's cachelib backend on
+  `cachelib.FileSystemCache(settings.session_dir)`; the store in `<session_dir>/auth`.
+- `redis`: `redis.from_url(settings.redis_url)` for both.
+
+The cookie holds only the opaque session id: HttpOnly, SameSite=Lax, and over https
+Secure with the `__Host-` prefix. The session lives `idle_timeout` seconds after the
+last request (refreshed on each); `session.py` enforces the absolute timeout.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import redis
+from cachelib import FileSystemCache
+from flask import Flask
+from flask_session import Session
+
+from ..config import Settings
+from .store import FileStore, RedisStore, Store
+
+
+def cookie_name(settings: Settings, name: str) -> str:
+    """`name` with the `__Host-` prefix when cookies are Secure (https)."""
+    return f"__Host-{name}" if settings.secure_cookies else name
+
+
+def init_app(app: Flask, settings: Settings) -> Store:
+    if settings.session_type == "redis":
+        client = redis.from_url(
+            settings.redis_url,
+            socket_timeout=settings.http_timeout,
+            socket_connect_timeout=settings.http_timeout,
+        )
+        app.config.update(SESSION_TYPE="redis", SESSION_REDIS=client)
+        store: Store = RedisStore(client)
+    else:
+        folder = Path(settings.session_dir)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # threshold=0: never evict live sessions to stay under a file count.
+        cache = FileSystemCache(str(folder), threshold=0, mode=0o600)
+        app.config.update(SESSION_TYPE="cachelib", SESSION_CACHELIB=cache)
+        store = FileStore(folder / "auth")
+
+    app.config.update(
+        SESSION_PERMANENT=True,
+        SESSION_KEY_PREFIX="selfserve:session:",
+        SESSION_REFRESH_EACH_REQUEST=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.idle_timeout),
+        SESSION_COOKIE_NAME=cookie_name(settings, "selfserve-session"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_DOMAIN=None,
+    )
+    Session(app)
+    return store
