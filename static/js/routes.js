@@ -1,0 +1,26 @@
+// The views of the account UI: their URLs, elements and the feature each needs.
+// Kept in step with app/web/spa.py (VIEWS) and app/selfservice/features.py (FEATURES).
+
+export const VIEWS = [
+  { name: "profile", tag: "ss-profile-view", feature: "profile" },
+  { name: "metadata", tag: "ss-metadata-view", feature: "metadata" },
+  { name: "linked-accounts", tag: "ss-linked-accounts-view", feature: "identities" },
+  { name: "security", tag: "ss-security-view", feature: "mfa" },
+  { name: "devices", tag: "ss-devices-view", feature: "devices" },
+];
+
+export const DEFAULT_VIEW = "profile";
+
+export const FEATURE_SCOPES = {
+  profile: ["read:current_user"],
+  metadata: ["update:current_user_metadata"],
+  identities: ["update:current_user_identities"],
+  mfa: ["read:current_user", "delete:current_user_metadata"],
+  devices: ["create:current_user_device_credentials", "delete:current_user_device_credentials"],
+};
+
+/** The view named by `path` relative to the app's base path, or null. */
+export function viewFromPath(path) {
+  const name = path.replace(/^\/+|\/+$/g, "") || DEFAULT_VIEW;
+  return VIEWS.find((view) => view.name === name) || null;
+}

@@ -1,0 +1,110 @@
+// Shared pieces of every view: loading, empty and error states, alerts, confirmation.
+
+import { h } from "./dom.js";
+import { t } from "./messages.js";
+
+/** A polite busy indicator; the container gets aria-busy while it shows. */
+export function loading(label = t("state.loading")) {
+  return h("div", { class: "state state-loading", role: "status" },
+    h("span", { class: "spinner", "aria-hidden": "true" }), h("span", {}, label));
+}
+
+/** An empty state: a short sentence, optionally with an action. */
+export function empty(text, action = null) {
+  return h("div", { class: "state state-empty" }, h("p", {}, text), action);
+}
+
+/** An error state with a retry button (`retry` called on click). */
+export function failure(error, retry) {
+  const message = error && error.userMessage ? error.userMessage : String(error);
+  return h("div", { class: "state state-error", role: "alert" },
+    h("p", { class: "state-title" }, t("state.errorTitle")),
+    h("p", {}, message),
+    retry ? h("button", { type: "button", class: "button", onclick: retry }, t("state.retry")) : null);
+}
+
+/** An inline alert: kind is "error", "warning", "success" or "info". */
+export function alert(kind, ...content) {
+  const role = kind === "error" ? "alert" : "status";
+  return h("div", { class: `alert alert-${kind}`, role }, ...content);
+}
+
+/**
+ * Ask the user to confirm a consequential action in a modal <dialog>.
+ * Resolves true on confirm, false on cancel or Escape; focus returns to
+ * whatever had it before.
+ */
+export function confirmDialog(host, { title, text, confirm, danger = true }) {
+  return new Promise((resolve) => {
+    const root = host.getRootNode();
+    const previous = root.activeElement || document.activeElement;
+    const titleId = `confirm-title-${Date.now()}`;
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": titleId },
+      h("form", { method: "dialog" },
+        h("h2", { id: titleId }, title),
+        h("p", {}, text),
+        h("div", { class: "actions" },
+          h("button", { value: "cancel", class: "button", autofocus: true }, t("confirm.cancel")),
+          h("button", { value: "confirm", class: danger ? "button danger" : "button primary" }, confirm))));
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      if (previous && typeof previous.focus === "function") previous.focus();
+      resolve(dialog.returnValue === "confirm");
+    });
+    host.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/** Base class of the views: holds the shared context and a load/retry cycle. */
+export class View extends HTMLElement {
+  /** ctx: {api, user, features, navigate, announce, signIn, mode, base, params} */
+  set ctx(value) {
+    this._ctx = value;
+  }
+
+  get ctx() {
+    return this._ctx;
+  }
+
+  connectedCallback() {
+    this.classList.add("view");
+    // The heading stays put across reloads so that focus placed on it survives.
+    this.body = h("div", { class: "view-body" });
+    this.replaceChildren(this.heading(), this.body);
+    this.run();
+  }
+
+  /** Show the loading state, call load(), then render(result) or the error state. */
+  async run() {
+    this.body.setAttribute("aria-busy", "true");
+    this.body.replaceChildren(loading());
+    try {
+      const result = await this.load();
+      this.result = result;
+      this.body.replaceChildren(...[this.render(result)].flat());
+    } catch (error) {
+      if (error && error.code === "login_required") return; // the app takes over
+      this.body.replaceChildren(failure(error, () => this.run()));
+    } finally {
+      this.body.removeAttribute("aria-busy");
+    }
+  }
+
+  /** Render again from the last loaded result (after a local change). */
+  refresh() {
+    this.body.replaceChildren(...[this.render(this.result)].flat());
+  }
+
+  /** The view's title (the focus target after navigation) and intro. */
+  heading() {
+    return h("header", { class: "view-header" },
+      h("h1", { tabindex: "-1", class: "view-title" }, this.title),
+      this.intro ? h("p", { class: "intro" }, this.intro) : null);
+  }
+
+  focusHeading() {
+    const title = this.querySelector(".view-title");
+    if (title) title.focus({ preventScroll: false });
+  }
+}

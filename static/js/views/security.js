@@ -1,0 +1,77 @@
+// Security: MFA enrollments with type, name, enrolment date and last use;
+// removal with a confirmation that says what happens.
+
+import { formatDate, h } from "../dom.js";
+import { has, t } from "../messages.js";
+import { View, alert, confirmDialog, empty } from "../ui.js";
+
+/** The provider DELETE /api/me/multifactor/<provider> takes for an enrollment. */
+export function providerOf(enrollment) {
+  if (enrollment.provider) return enrollment.provider;
+  if (enrollment.type === "duo") return "duo";
+  return "google-authenticator";
+}
+
+function typeLabel(enrollment) {
+  const key = `security.type.${enrollment.type}`;
+  return has(key) ? t(key) : String(enrollment.type || "");
+}
+
+class SecurityView extends View {
+  title = t("security.title");
+  intro = t("security.intro");
+
+  async load() {
+    const { data } = await this.ctx.api.get("/api/me/enrollments");
+    return data.enrollments || [];
+  }
+
+  render(enrollments) {
+    this.message = h("div", { class: "security-message" });
+    if (!enrollments.length) return [this.message, h("section", { class: "card" }, empty(t("security.empty")))];
+    return [
+      this.message,
+      h("section", { class: "card", "aria-labelledby": "mfa-title" },
+        h("h2", { id: "mfa-title", class: "visually-hidden" }, t("security.title")),
+        h("ul", { class: "item-list" }, enrollments.map((enrollment) => this.item(enrollment)))),
+    ];
+  }
+
+  item(enrollment) {
+    const label = typeLabel(enrollment);
+    const name = enrollment.name || enrollment.identifier || label;
+    return h("li", { class: "item enrollment", "data-id": enrollment.id },
+      h("div", { class: "item-main" },
+        h("p", { class: "item-title" }, name,
+          enrollment.status ? h("span", { class: `badge ${enrollment.status === "confirmed" ? "badge-success" : ""}` }, enrollment.status) : null),
+        h("dl", { class: "facts compact" },
+          h("dt", {}, t("security.type")), h("dd", {}, label),
+          enrollment.identifier && enrollment.identifier !== name
+            ? [h("dt", {}, t("security.name")), h("dd", {}, enrollment.identifier)] : null,
+          h("dt", {}, t("security.enrolledAt")), h("dd", {}, formatDate(enrollment.enrolled_at) || "—"),
+          h("dt", {}, t("security.lastAuth")), h("dd", {}, formatDate(enrollment.last_auth) || t("profile.never")))),
+      h("button", { type: "button", class: "button danger-outline",
+        "aria-label": t("security.removeLabel", { name }),
+        onclick: () => this.remove(enrollment, label) }, t("security.remove")));
+  }
+
+  async remove(enrollment, label) {
+    const ok = await confirmDialog(this, {
+      title: t("security.removeTitle", { name: label }),
+      text: t("security.removeText", { name: label }),
+      confirm: t("security.removeConfirm"),
+    });
+    if (!ok) return;
+    try {
+      await this.ctx.api.send("DELETE", `/api/me/multifactor/${encodeURIComponent(providerOf(enrollment))}`);
+      this.ctx.emit("saved", { what: "mfa", provider: providerOf(enrollment) });
+      await this.run();
+      this.ctx.announce(t("security.removed", { name: label }));
+      this.querySelector(".view-title")?.focus();
+    } catch (error) {
+      if (error.code !== "login_required") this.message.replaceChildren(alert("error", error.userMessage));
+    }
+  }
+}
+
+customElements.define("ss-security-view", SecurityView);
