@@ -11,3 +11,8 @@ def init_app(app: Flask) -> None:
     problems.init_app(app)
     security.init_app(app, get_settings(app))
     csrf.init_app(app)
+
+    from . import embed, spa  # the account UI shell and embedding (CORS, iframe page)
+
+    app.register_blueprint(spa.bp)
+    embed.init_app(app)
