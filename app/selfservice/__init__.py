@@ -15,12 +15,6 @@ from app.config import ConfigError
 
 def init_app(app: Flask) -> None:
     """Register the JSON API on `app`."""
-    if "selfserve.auth" not in app.extensions:
-        # TEMPORARY while app/auth is being written in parallel: the factory must keep
-        # working for everyone else. Removed once app.auth.init_app sets up its services.
-        app.logger.warning("selfservice API not registered: app.auth is not set up yet")
-        return
-
     from app import get_settings
 
     from . import metadata

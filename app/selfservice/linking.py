@@ -1,7 +1,9 @@
 """Linking another sign-in to the account: what the user sees before, and the link itself.
 
 Contract:
-- `LINKABLE_CONNECTIONS`: the connections `/link/<connection>` can sign in with.
+- `connections(names)`: the connections `/link/<connection>` accepts (settings'
+  `link_connections`) with their strategy, inferred from the name: the Management API
+  that would tell is not self-service.
 - `preview(client, primary, pending, primary_email)`: what linking `pending` will do:
   the other account's email and its warnings, and its `user_metadata` read with the
   other account's own token (that metadata is lost by linking unless copied).
@@ -27,11 +29,16 @@ class Connection:
     strategy: str
 
 
-LINKABLE_CONNECTIONS: tuple[Connection, ...] = (
-    Connection("github", "github"),
-    Connection("google-oauth2", "google-oauth2"),
-    Connection("Username-Password-Authentication", "auth0"),
-)
+#: Social connections whose name is, on Auth0, their strategy (the usual case).
+SOCIAL_STRATEGIES = frozenset({
+    "apple", "facebook", "github", "google-oauth2", "linkedin", "twitter", "windowslive",
+    "amazon", "bitbucket", "dropbox", "instagram", "line", "paypal", "salesforce", "yahoo",
+})
+
+
+def connections(names: tuple[str, ...]) -> list[Connection]:
+    """Connections by name; a name that is not a known social provider is a database."""
+    return [Connection(name, name if name in SOCIAL_STRATEGIES else "auth0") for name in names]
 
 
 class PendingLink(Protocol):

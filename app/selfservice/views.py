@@ -14,7 +14,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from app import get_settings
-from app.auth.session import clear_pending_link, current_user, login_required, pending_link
+from app.auth.session import (
+    clear_pending_link,
+    current_user,
+    login_problem,
+    login_required,
+    pending_link,
+)
 from app.web.problems import Problem, problem_response
 
 from . import linking, metadata
@@ -91,8 +97,8 @@ def _invalid(errors: list[dict[str, str]], code: str = "invalid_request",
 def _management_error(error: ManagementError) -> Response:
     problem = problem_for(error)
     if problem.code == "login_required":
-        problem.extra["login_url"] = url_for("auth.login", returnTo=request.headers.get(
-            "X-Return-To", "/"))
+        # The tenant no longer takes the token: sign in again, silently if possible.
+        problem.extra["login_url"] = login_problem(silent=True).extra["login_url"]
     return problem_response(problem)
 
 
@@ -217,7 +223,7 @@ def _identities_body(user: dict[str, Any], can_link: bool) -> dict[str, Any]:
                 "linkable": can_link and c.name not in linked,
                 "link_url": url_for("auth.link", connection=c.name),
             }
-            for c in linking.LINKABLE_CONNECTIONS
+            for c in linking.connections(get_settings().link_connections)
         ],
     }
 

@@ -147,3 +147,18 @@ def test_features_need_every_scope():
     assert granted["profile"] and granted["mfa"] and not granted["metadata"]
     assert missing_scopes("devices", ["create:current_user_device_credentials"]) == [
         "delete:current_user_device_credentials"]
+
+
+def test_the_openapi_document_is_valid_and_follows_the_mount_point(tmp_path):
+    from openapi_spec_validator import validate
+
+    from app import create_app
+
+    app = create_app({"AUTH0_DOMAIN": "http://127.0.0.1:9", "AUTH0_CLIENT_ID": "x",
+                      "APP_SECRET_KEY": "k" * 40, "SESSION_DIR": str(tmp_path)})
+    document = app.test_client().get("/api/openapi.json").get_json()
+    validate(document)
+    assert document["servers"] == [{"url": "/"}]
+    mounted = app.test_client().get("/api/openapi.json",
+                                    environ_overrides={"SCRIPT_NAME": "/account"})
+    assert mounted.get_json()["servers"] == [{"url": "/account"}]

@@ -1,0 +1,76 @@
+"""Fixtures for the JSON API: signed-in HTTP clients whose every /api/ response is checked
+against the BFF's own `/api/openapi.json`, and the tenant's test hooks, reset per test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+import requests
+from openapi_core import OpenAPI
+from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
+
+from app.tenant.directory import ALICE_ID, BOB_ID
+
+__all__ = ["ALICE_ID", "BOB_ID"]
+
+
+class ApiSession(requests.Session):
+    """A browser-like session to the BFF: sends the CSRF header and Origin, and fails the
+    test on any /api/ response that does not match the OpenAPI document."""
+
+    def __init__(self, bff_url: str) -> None:
+        super().__init__()
+        self.bff_url = bff_url
+        self.headers.update({"X-CSRF": "1", "Origin": bff_url, "Accept": "application/json"})
+        self._spec: OpenAPI | None = None
+
+    def spec(self) -> OpenAPI:
+        if self._spec is None:
+            document = requests.get(self.bff_url + "/api/openapi.json", timeout=10)
+            document.raise_for_status()
+            self._spec = OpenAPI.from_dict(document.json())
+        return self._spec
+
+    def request(self, method, url, *args, **kwargs):  # noqa: ANN001 - requests' signature
+        kwargs.setdefault("timeout", 30)
+        if url.startswith("/"):
+            url = self.bff_url + url
+        response = super().request(method, url, *args, **kwargs)
+        if "/api/me" in url:
+            self.spec().validate_response(
+                RequestsOpenAPIRequest(response.request), RequestsOpenAPIResponse(response)
+            )
+        return response
+
+
+@pytest.fixture
+def hooks(tenant) -> Iterator:
+    """The tenant's test hooks; demo data, faults and limits are reset around each test."""
+    from tests.support.tenant import TenantHooks
+
+    hooks = TenantHooks(tenant.url)
+    hooks.reset()
+    yield hooks
+    hooks.reset()
+
+
+@pytest.fixture
+def new_api(bff_server, hooks) -> Callable[..., ApiSession]:
+    """`new_api(username, password)`: another signed-in client (another tab or browser)."""
+
+    from tests.support.login import sign_in
+
+    def make(username: str = "alice@example.com",
+             password: str = "alice-demo-password") -> ApiSession:
+        session = ApiSession(bff_server.url)
+        sign_in(session, bff_server.url, username=username, password=password)
+        return session
+
+    return make
+
+
+@pytest.fixture
+def api(bff, new_api) -> ApiSession:
+    """Alice, signed in to the default BFF."""
+    return new_api()

@@ -1,0 +1,114 @@
+"""GET and PATCH /api/me/metadata: merge rules, validation, schema, and conflicts."""
+
+from __future__ import annotations
+
+import json
+
+from tests.api.conftest import ALICE_ID
+
+
+def test_read_gives_metadata_limits_and_etag(api, hooks):
+    response = api.get("/api/me/metadata")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["user_metadata"] == hooks.users(ALICE_ID)["user_metadata"]
+    assert body["schema"] is None
+    assert body["limits"]["max_bytes"] == 10240
+    assert response.headers["ETag"].startswith('"m-')
+
+
+def test_patch_merges_first_level_and_null_deletes(api, hooks):
+    before = hooks.users(ALICE_ID)["user_metadata"]
+    response = api.patch("/api/me/metadata",
+                         json={"theme": None, "address": {"city": "Porto"}, "pets": ["cat"]})
+    assert response.status_code == 200
+    expected = {k: v for k, v in before.items() if k != "theme"}
+    expected.update({"address": {"city": "Porto"}, "pets": ["cat"]})
+    assert response.json()["user_metadata"] == expected
+    assert hooks.users(ALICE_ID)["user_metadata"] == expected
+    assert response.headers["ETag"] == f'"{response.json()["etag"]}"'
+
+
+def test_empty_patch_changes_nothing(api, hooks):
+    before = hooks.users(ALICE_ID)["user_metadata"]
+    response = api.patch("/api/me/metadata", json={})
+    assert response.status_code == 200
+    assert response.json()["user_metadata"] == before
+    assert hooks.users(ALICE_ID)["user_metadata"] == before
+
+
+def test_invalid_changes_are_refused_before_sending(api, hooks):
+    before = hooks.users(ALICE_ID)["user_metadata"]
+    cases = [
+        ({"a.b": 1}, "/a.b"),
+        ({"ok": {"$x": 1}}, "/ok/$x"),
+        ({"deep": {"a": {"b": {"c": {"d": {"e": 1}}}}}}, "/deep/a/b/c/d"),
+        ({"big": "x" * 11000}, ""),
+    ]
+    for changes, path in cases:
+        response = api.patch("/api/me/metadata", json=changes)
+        assert response.status_code == 422, changes
+        assert response.json()["code"] == "invalid_metadata"
+        assert path in [e["path"] for e in response.json()["errors"]]
+    not_an_object = api.patch("/api/me/metadata", json=["theme"])
+    assert not_an_object.status_code == 422
+    not_json = api.patch("/api/me/metadata", data="theme=light",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert not_json.status_code == 400 and not_json.json()["code"] == "invalid_request"
+    nan = api.patch("/api/me/metadata", data='{"n": NaN}',
+                    headers={"Content-Type": "application/json"})
+    assert nan.status_code in (400, 422)
+    assert hooks.users(ALICE_ID)["user_metadata"] == before
+
+
+def test_two_tabs_with_the_same_etag_one_wins_one_conflicts(api, new_api, hooks):
+    other_tab = new_api()
+    tag = api.get("/api/me/metadata").headers["ETag"]
+    assert other_tab.get("/api/me/metadata").headers["ETag"] == tag
+    first = api.patch("/api/me/metadata", json={"theme": "light"}, headers={"If-Match": tag})
+    assert first.status_code == 200
+    second = other_tab.patch("/api/me/metadata", json={"language": "pt"},
+                             headers={"If-Match": tag})
+    assert second.status_code == 409
+    problem = second.json()
+    assert problem["code"] == "conflict"
+    assert problem["current"]["theme"] == "light"
+    assert problem["etag"] == first.json()["etag"]
+    stored = hooks.users(ALICE_ID)["user_metadata"]
+    assert stored["theme"] == "light" and stored["language"] == "en"
+    # With the current tag, the retry goes through.
+    retry = other_tab.patch("/api/me/metadata", json={"language": "pt"},
+                            headers={"If-Match": f'"{problem["etag"]}"'})
+    assert retry.status_code == 200
+    assert hooks.users(ALICE_ID)["user_metadata"]["language"] == "pt"
+
+
+def test_profile_etag_also_guards_metadata_edits(api):
+    tag = api.get("/api/me").headers["ETag"]
+    assert api.patch("/api/me/metadata", json={"a": 1}, headers={"If-Match": tag}).ok
+    stale = api.patch("/api/me/metadata", json={"b": 1}, headers={"If-Match": tag})
+    assert stale.status_code == 409
+
+
+def test_malformed_if_match_is_412(api, hooks):
+    response = api.patch("/api/me/metadata", json={"a": 1}, headers={"If-Match": "no quotes"})
+    assert response.status_code == 412
+    assert response.json()["code"] == "precondition_failed"
+    assert "a" not in hooks.users(ALICE_ID)["user_metadata"]
+
+
+def test_schema_limits_the_editable_keys(make_bff, new_api, hooks, tmp_path):
+    schema = {"type": "object", "properties": {
+        "theme": {"enum": ["dark", "light"]},
+        "language": {"type": "string", "maxLength": 5},
+    }}
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(schema))
+    make_bff(METADATA_SCHEMA=str(path))
+    api = new_api()
+    assert api.get("/api/me/metadata").json()["schema"] == schema
+    refused = api.patch("/api/me/metadata", json={"theme": "pink", "plan": "free"})
+    assert refused.status_code == 422
+    assert sorted(e["path"] for e in refused.json()["errors"]) == ["/plan", "/theme"]
+    assert api.patch("/api/me/metadata", json={"theme": "light"}).status_code == 200
+    assert hooks.users(ALICE_ID)["user_metadata"]["theme"] == "light"
