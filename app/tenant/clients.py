@@ -1,0 +1,198 @@
+"""The tenant's registered applications (OAuth clients) and the demo seed.
+
+Contract: `seed_clients(conn, bff_url)` (re)registers the demo clients at every start, so
+their URLs follow the BFF's URL, while a confidential client's secret is generated once
+per data folder and kept. `get_client(conn, client_id)` returns a `Client` (authlib's
+`ClientMixin`) or None.
+
+Demo clients (DESIGN.md "Demo data"):
+- `selfserve-demo-bff`: confidential (secret by post or basic), code and implicit flows,
+  refresh tokens when `offline_access` is asked for.
+- `selfserve-demo-bff-public`: the same URLs as a public client (no secret, PKCE
+  required); the BFF's tests use it to run as a public client.
+- `selfserve-demo-spa`: public (PKCE or implicit), callback and web origin the BFF root.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from authlib.oauth2.rfc6749 import ClientMixin
+
+from app.tenant.db import register_schema
+from app.tenant.oauth.scopes import allowed_scope
+
+register_schema(
+    """
+    CREATE TABLE IF NOT EXISTS tenant_clients (
+        client_id TEXT PRIMARY KEY,
+        client_secret TEXT,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL
+    );
+    """
+)
+
+DEMO_BFF_CLIENT_ID = "selfserve-demo-bff"
+DEMO_BFF_PUBLIC_CLIENT_ID = "selfserve-demo-bff-public"
+DEMO_SPA_CLIENT_ID = "selfserve-demo-spa"
+
+_CONFIDENTIAL_AUTH_METHODS = frozenset({"client_secret_post", "client_secret_basic"})
+
+
+@dataclass(frozen=True)
+class Client(ClientMixin):
+    """A registered application, as authlib's grants expect it."""
+
+    client_id: str
+    name: str
+    client_secret: str | None
+    callbacks: tuple[str, ...]
+    allowed_logout_urls: tuple[str, ...]
+    web_origins: tuple[str, ...] = ()
+    backchannel_logout_uri: str | None = None
+    grant_types: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_public(self) -> bool:
+        return self.client_secret is None
+
+    def get_client_id(self) -> str:
+        return self.client_id
+
+    def get_default_redirect_uri(self) -> None:
+        # Auth0 needs redirect_uri on every request; there is no default to fall back to.
+        return None
+
+    def get_allowed_scope(self, scope: str | None) -> str:
+        return allowed_scope(scope)
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        return redirect_uri in self.callbacks
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        if self.client_secret is None:
+            return False
+        return secrets.compare_digest(self.client_secret.encode(), client_secret.encode())
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        if self.is_public:
+            return method == "none"
+        return method in _CONFIDENTIAL_AUTH_METHODS
+
+    def check_response_type(self, response_type: str) -> bool:
+        if response_type == "code":
+            return "authorization_code" in self.grant_types
+        # "id_token" and "id_token token" (authlib sorts multiple response types).
+        return "implicit" in self.grant_types
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        return grant_type in self.grant_types
+
+    def allows_logout_url(self, url: str) -> bool:
+        return url in self.allowed_logout_urls
+
+    @property
+    def origins(self) -> set[str]:
+        """The origins of this client's callbacks, logout URLs and web origins."""
+        out = set()
+        for url in (*self.callbacks, *self.allowed_logout_urls, *self.web_origins):
+            parts = urlsplit(url)
+            out.add(f"{parts.scheme}://{parts.netloc}")
+        return out
+
+
+def _demo_clients(bff_url: str) -> list[dict]:
+    root = bff_url.rstrip("/")
+    bff_urls = {
+        "callbacks": [f"{root}/callback", f"{root}/link/callback"],
+        "allowed_logout_urls": [f"{root}/"],
+        "web_origins": [root],
+        "backchannel_logout_uri": f"{root}/backchannel-logout",
+    }
+    return [
+        {
+            "client_id": DEMO_BFF_CLIENT_ID,
+            "name": "selfserve demo (BFF, confidential)",
+            "confidential": True,
+            **bff_urls,
+            "grant_types": ["authorization_code", "implicit", "refresh_token"],
+        },
+        {
+            "client_id": DEMO_BFF_PUBLIC_CLIENT_ID,
+            "name": "selfserve demo (BFF as a public client, PKCE)",
+            "confidential": False,
+            **bff_urls,
+            "grant_types": ["authorization_code", "implicit", "refresh_token"],
+        },
+        {
+            "client_id": DEMO_SPA_CLIENT_ID,
+            "name": "selfserve demo (single-page app)",
+            "confidential": False,
+            "callbacks": [f"{root}/"],
+            "allowed_logout_urls": [f"{root}/"],
+            "web_origins": [root],
+            "backchannel_logout_uri": None,
+            "grant_types": ["authorization_code", "implicit", "refresh_token"],
+        },
+    ]
+
+
+def seed_clients(conn: sqlite3.Connection, bff_url: str) -> None:
+    """Register the demo clients for `bff_url`, keeping secrets already generated."""
+    for spec in _demo_clients(bff_url):
+        spec = dict(spec)
+        client_id = spec.pop("client_id")
+        name = spec.pop("name")
+        confidential = spec.pop("confidential")
+        row = conn.execute(
+            "SELECT client_secret FROM tenant_clients WHERE client_id = ?", (client_id,)
+        ).fetchone()
+        secret = row["client_secret"] if row is not None else None
+        if confidential and not secret:
+            secret = secrets.token_urlsafe(48)
+        conn.execute(
+            "INSERT INTO tenant_clients (client_id, client_secret, name, config)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET"
+            " client_secret = excluded.client_secret, name = excluded.name,"
+            " config = excluded.config",
+            (client_id, secret if confidential else None, name, json.dumps(spec)),
+        )
+    conn.commit()
+
+
+def _from_row(row: sqlite3.Row) -> Client:
+    config = json.loads(row["config"])
+    return Client(
+        client_id=row["client_id"],
+        name=row["name"],
+        client_secret=row["client_secret"],
+        callbacks=tuple(config["callbacks"]),
+        allowed_logout_urls=tuple(config["allowed_logout_urls"]),
+        web_origins=tuple(config.get("web_origins", ())),
+        backchannel_logout_uri=config.get("backchannel_logout_uri"),
+        grant_types=frozenset(config["grant_types"]),
+    )
+
+
+def get_client(conn: sqlite3.Connection, client_id: str | None) -> Client | None:
+    if not client_id:
+        return None
+    row = conn.execute("SELECT * FROM tenant_clients WHERE client_id = ?", (client_id,)).fetchone()
+    return None if row is None else _from_row(row)
+
+
+def all_clients(conn: sqlite3.Connection) -> list[Client]:
+    rows = conn.execute("SELECT * FROM tenant_clients ORDER BY client_id").fetchall()
+    return [_from_row(row) for row in rows]
+
+
+def client_secret(conn: sqlite3.Connection, client_id: str) -> str | None:
+    row = conn.execute(
+        "SELECT client_secret FROM tenant_clients WHERE client_id = ?", (client_id,)
+    ).fetchone()
+    return None if row is None else row["client_secret"]

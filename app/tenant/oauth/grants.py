@@ -1,0 +1,211 @@
+"""authlib's grants, bound to the tenant's store and tokens.
+
+Contract:
+- `CodeGrant` (+ `S256CodeChallenge`, `OpenIDCodeTokens`): code flow; the token endpoint
+  takes client_secret_basic, client_secret_post, or none (public clients, which must use
+  PKCE S256). A code is consumed when it is looked up: it works once.
+- `ImplicitGrant`: `id_token` and `id_token token`, for any client allowed the implicit
+  grant (there is no client authentication at /authorize).
+- `RefreshGrant` (+ `OpenIDRefreshTokens`): rotation: each use returns a new refresh
+  token and the old one stops working.
+Refresh tokens are issued only when `offline_access` was granted and the client may use
+the refresh_token grant. Every grant takes the audience, SSO session id and auth_time
+from the authorization (`request.extras` at /authorize, the code or the refresh token).
+"""
+
+from __future__ import annotations
+
+from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.errors import InvalidClientError, InvalidRequestError
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oidc.core.grants import OpenIDCode, OpenIDImplicitGrant, OpenIDToken
+
+from app.tenant import directory
+from app.tenant.context import current_tenant
+from app.tenant.db import get_db
+from app.tenant.oauth import responses, store, tokens
+from app.tenant.oauth.authorize import parse_extras
+from app.tenant.oauth.scopes import granted_scope, has_scope
+
+_TOKEN_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+
+
+def _existing(user: store.EndUser) -> store.EndUser | None:
+    """The user, unless they no longer exist (deleted, or linked into another user)."""
+    return user if directory.user_exists(get_db(), user.user_id) else None
+
+
+def _response_mode(request, response_type_default: str) -> str:
+    return responses.requested_mode(request.payload.data) or response_type_default
+
+
+class _IssuesTenantTokens:
+    """Replaces authlib's opaque bearer tokens with the tenant's JWT access tokens."""
+
+    request: object
+
+    def _audience(self) -> str | None:
+        request = self.request
+        if request.authorization_code is not None:  # type: ignore[attr-defined]
+            return request.authorization_code.audience  # type: ignore[attr-defined]
+        if request.refresh_token is not None:  # type: ignore[attr-defined]
+            return request.refresh_token.audience  # type: ignore[attr-defined]
+        return request.extras.audience  # type: ignore[attr-defined]
+
+    def generate_token(
+        self, user=None, scope=None, grant_type=None, expires_in=None, include_refresh_token=True
+    ):
+        client = self.request.client  # type: ignore[attr-defined]
+        scope = scope or ""
+        token = {
+            "access_token": tokens.access_token(
+                client.client_id, user.user_id, scope, self._audience()
+            ),
+            "token_type": "Bearer",
+            "expires_in": current_tenant().settings.access_token_ttl,
+            "scope": scope,
+        }
+        if (
+            include_refresh_token
+            and has_scope(scope, "offline_access")
+            and client.check_grant_type("refresh_token")
+        ):
+            token["refresh_token"] = store.new_refresh_token()
+        return token
+
+
+class _ValidatesAuth0Parameters:
+    """After authlib's checks, Auth0's own /authorize parameters (see oauth.authorize)."""
+
+    request: object
+
+    def validate_authorization_request(self):
+        redirect_uri = super().validate_authorization_request()  # type: ignore[misc]
+        extras = parse_extras(self, redirect_uri)
+        self.request.extras = extras  # type: ignore[attr-defined]
+        self.request.scope = granted_scope(  # type: ignore[attr-defined]
+            self.request.scope, extras.audience  # type: ignore[attr-defined]
+        )
+        return redirect_uri
+
+
+class CodeGrant(_IssuesTenantTokens, _ValidatesAuth0Parameters, grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = _TOKEN_AUTH_METHODS
+
+    def save_authorization_code(self, code, request):
+        user: store.EndUser = request.user
+        data = request.payload.data
+        item = store.AuthorizationCode(
+            client_id=request.client.client_id,
+            user_id=user.user_id,
+            redirect_uri=request.payload.redirect_uri,
+            scope=request.scope,
+            audience=request.extras.audience,
+            nonce=data.get("nonce"),
+            code_challenge=data.get("code_challenge"),
+            code_challenge_method=data.get("code_challenge_method"),
+            sid=user.sid,
+            auth_time=user.auth_time,
+        )
+        store.save_code(get_db(), code, item)
+
+    def query_authorization_code(self, code, client):
+        return store.take_code(get_db(), code, client.client_id)
+
+    def delete_authorization_code(self, authorization_code):
+        """Nothing to do: `query_authorization_code` consumed the code already."""
+
+    def authenticate_user(self, authorization_code):
+        return _existing(authorization_code.end_user())
+
+    def create_authorization_response(self, redirect_uri, grant_user):
+        # authlib's version always answers in the query; Auth0 honours response_mode.
+        self.request.user = grant_user
+        code = self.generate_authorization_code()
+        self.save_authorization_code(code, self.request)
+        params = [("code", code)]
+        if self.request.payload.state:
+            params.append(("state", self.request.payload.state))
+        mode = _response_mode(self.request, "query")
+        return responses.deliver(redirect_uri, params, mode)
+
+
+class S256CodeChallenge(CodeChallenge):
+    """PKCE with S256 only, and required of public clients at /authorize already."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant, redirect_uri):
+        super().validate_code_challenge(grant, redirect_uri)
+        data = grant.request.payload.data
+        if data.get("code_challenge") and data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("code_challenge_method must be S256")
+        if grant.request.client.is_public and not data.get("code_challenge"):
+            raise InvalidRequestError(
+                "Public clients must use PKCE: code_challenge and code_challenge_method=S256"
+            )
+
+
+class OpenIDCodeTokens(OpenIDCode):
+    def exists_nonce(self, nonce, request):
+        # Auth0 does not refuse a repeated nonce; relying parties check their own.
+        return False
+
+    def encode_id_token(self, token, request):
+        code = request.authorization_code
+        return tokens.id_token(
+            request.client.client_id, request.user, token["scope"], nonce=code.get_nonce()
+        )
+
+
+class ImplicitGrant(_IssuesTenantTokens, _ValidatesAuth0Parameters, OpenIDImplicitGrant):
+    def authenticate_token_endpoint_client(self):
+        # No client authentication happens at /authorize: the client is whoever client_id
+        # names, if it may use the implicit grant (checked by check_response_type).
+        client = self.server.query_client(self.request.payload.client_id)
+        if client is None:
+            raise InvalidClientError(description="The client does not exist on this server.")
+        return client
+
+    def exists_nonce(self, nonce, request):
+        return False
+
+    def process_implicit_token(self, token, code=None):
+        token["id_token"] = tokens.id_token(
+            self.request.client.client_id,
+            self.request.user,
+            token["scope"],
+            nonce=self.request.payload.data.get("nonce"),
+            with_access_token=token.get("access_token"),
+        )
+        return token
+
+    def create_authorization_response(self, redirect_uri, grant_user):
+        # As authlib's, but the form_post page is the tenant's own (no inline script).
+        params = self.create_granted_params(grant_user)
+        if self.request.payload.state:
+            params.append(("state", self.request.payload.state))
+        mode = _response_mode(self.request, self.DEFAULT_RESPONSE_MODE)
+        return responses.deliver(redirect_uri, params, mode)
+
+
+class RefreshGrant(_IssuesTenantTokens, grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = _TOKEN_AUTH_METHODS
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token):
+        # Taking it revokes it: a refresh token works once, even under concurrent use.
+        return store.take_refresh_token(get_db(), refresh_token, self.request.client.client_id)
+
+    def authenticate_user(self, refresh_token):
+        return _existing(refresh_token.end_user())
+
+    def revoke_old_credential(self, refresh_token):
+        """Nothing to do: `authenticate_refresh_token` revoked it already."""
+
+
+class OpenIDRefreshTokens(OpenIDToken):
+    """A fresh ID token with every refresh that keeps `openid` (as Auth0 does)."""
+
+    def encode_id_token(self, token, request):
+        return tokens.id_token(request.client.client_id, request.user, token["scope"])
