@@ -37,8 +37,9 @@ def secondary_user_id(token: str, calling_azp: str | None) -> str:
             key,
             algorithms=[ALGORITHM],
             leeway=LEEWAY_SECONDS,
-            # Issuer and audience get Auth0's own messages below.
-            options={"verify_aud": False, "verify_iss": False, "require": ["exp"]},
+            # Issuer, subject and audience get Auth0's own messages below.
+            options={"verify_aud": False, "verify_iss": False, "verify_sub": False,
+                     "require": ["exp"]},
         )
     except jwt.InvalidTokenError as exc:
         raise _bad("Invalid token (link_with).") from exc
