@@ -118,3 +118,28 @@ def make_bff(bff_server, bff_env) -> Callable[..., Flask]:
 def bff(make_bff) -> Flask:
     """The default BFF: code flow with PKCE, confidential client, filesystem sessions."""
     return make_bff()
+
+
+
+import requests  # noqa: E402 - the signed-in fixtures below were added after the others
+
+
+@pytest.fixture
+def http(bff, bff_server) -> Iterator[requests.Session]:
+    """A requests.Session to the served default BFF, keeping cookies like a browser.
+
+    `http.bff_url` is the BFF's URL (its PUBLIC_URL).
+    """
+    with requests.Session() as session:
+        session.bff_url = bff_server.url  # type: ignore[attr-defined]
+        yield session
+
+
+@pytest.fixture
+def signed_in(http) -> requests.Session:
+    """`http` signed in as alice through /login, the tenant's login form and /callback."""
+    from tests.support.login import sign_in
+
+    response = sign_in(http, http.bff_url)
+    assert response.status_code == 200, response.text[:500]
+    return http
