@@ -38,7 +38,7 @@ from app.tenant.keys import ALGORITHM
 bp = Blueprint("testing", __name__, url_prefix="/__test__")
 
 SIGN_MODES = ("current", "rogue", "unknown_kid", "none", "hs256_pubkey", "no_kid", "previous")
-TOKEN_KINDS = ("id_token", "access_token")
+TOKEN_KINDS = ("id_token", "access_token", "logout_token")
 _EXTENSION = "tenant.testing"
 
 
@@ -354,7 +354,7 @@ def tweak_tokens():
         raise HookInputError("times must be at least 1")
     tweaks = {kind: _parse_tweak(body[kind], times, kind) for kind in TOKEN_KINDS if kind in body}
     if not tweaks:
-        raise HookInputError("give id_token and/or access_token")
+        raise HookInputError("give id_token, access_token and/or logout_token")
     state = _state()
     assert state is not None
     with state.lock:
