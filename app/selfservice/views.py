@@ -385,7 +385,7 @@ def create_device_credential() -> tuple[Response, int]:
     caller = _caller("devices")
     fields, errors = parse_registration(_json_body())
     if errors:
-        raise _invalid(errors, status=422)
+        raise _invalid(errors)
     with DeviceRegistry(_store(), caller.user_id).locked() as registry:
         if registry.find_device(fields["device_id"]):
             raise Problem(409, "device_exists", "A key for this device is already registered."

@@ -3,11 +3,12 @@ against the BFF's own `/api/openapi.json`, and the tenant's test hooks, reset pe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 
 import pytest
 import requests
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
 from app.tenant.directory import ALICE_ID, BOB_ID
@@ -29,7 +30,10 @@ class ApiSession(requests.Session):
         if self._spec is None:
             document = requests.get(self.bff_url + "/api/openapi.json", timeout=10)
             document.raise_for_status()
-            self._spec = OpenAPI.from_dict(document.json())
+            # openapi-core does not read problem+json as JSON by itself.
+            config = Config(extra_media_type_deserializers={
+                "application/problem+json": json.loads})
+            self._spec = OpenAPI.from_dict(document.json(), config=config)
         return self._spec
 
     def request(self, method, url, *args, **kwargs):  # noqa: ANN001 - requests' signature
@@ -59,12 +63,17 @@ def hooks(tenant) -> Iterator:
 def new_api(bff_server, hooks) -> Callable[..., ApiSession]:
     """`new_api(username, password)`: another signed-in client (another tab or browser)."""
 
-    from tests.support.login import sign_in
+    from tests.support.tenant import submit_form
 
     def make(username: str = "alice@example.com",
              password: str = "alice-demo-password") -> ApiSession:
         session = ApiSession(bff_server.url)
-        sign_in(session, bff_server.url, username=username, password=password)
+        login_page = session.get("/login")
+        assert login_page.status_code == 200, login_page.text[:300]
+        done = submit_form(session, login_page, allow_redirects=True,
+                           username=username, password=password)
+        assert done.status_code == 200 and done.url.startswith(bff_server.url), done.url
+        assert session.get("/bff/user").status_code == 200
         return session
 
     return make

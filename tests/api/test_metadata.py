@@ -11,34 +11,34 @@ def test_read_gives_metadata_limits_and_etag(api, hooks):
     response = api.get("/api/me/metadata")
     assert response.status_code == 200
     body = response.json()
-    assert body["user_metadata"] == hooks.users(ALICE_ID)["user_metadata"]
+    assert body["user_metadata"] == hooks.user(ALICE_ID)["user_metadata"]
     assert body["schema"] is None
     assert body["limits"]["max_bytes"] == 10240
     assert response.headers["ETag"].startswith('"m-')
 
 
 def test_patch_merges_first_level_and_null_deletes(api, hooks):
-    before = hooks.users(ALICE_ID)["user_metadata"]
+    before = hooks.user(ALICE_ID)["user_metadata"]
     response = api.patch("/api/me/metadata",
                          json={"theme": None, "address": {"city": "Porto"}, "pets": ["cat"]})
     assert response.status_code == 200
     expected = {k: v for k, v in before.items() if k != "theme"}
     expected.update({"address": {"city": "Porto"}, "pets": ["cat"]})
     assert response.json()["user_metadata"] == expected
-    assert hooks.users(ALICE_ID)["user_metadata"] == expected
+    assert hooks.user(ALICE_ID)["user_metadata"] == expected
     assert response.headers["ETag"] == f'"{response.json()["etag"]}"'
 
 
 def test_empty_patch_changes_nothing(api, hooks):
-    before = hooks.users(ALICE_ID)["user_metadata"]
+    before = hooks.user(ALICE_ID)["user_metadata"]
     response = api.patch("/api/me/metadata", json={})
     assert response.status_code == 200
     assert response.json()["user_metadata"] == before
-    assert hooks.users(ALICE_ID)["user_metadata"] == before
+    assert hooks.user(ALICE_ID)["user_metadata"] == before
 
 
 def test_invalid_changes_are_refused_before_sending(api, hooks):
-    before = hooks.users(ALICE_ID)["user_metadata"]
+    before = hooks.user(ALICE_ID)["user_metadata"]
     cases = [
         ({"a.b": 1}, "/a.b"),
         ({"ok": {"$x": 1}}, "/ok/$x"),
@@ -58,7 +58,7 @@ def test_invalid_changes_are_refused_before_sending(api, hooks):
     nan = api.patch("/api/me/metadata", data='{"n": NaN}',
                     headers={"Content-Type": "application/json"})
     assert nan.status_code in (400, 422)
-    assert hooks.users(ALICE_ID)["user_metadata"] == before
+    assert hooks.user(ALICE_ID)["user_metadata"] == before
 
 
 def test_two_tabs_with_the_same_etag_one_wins_one_conflicts(api, new_api, hooks):
@@ -74,13 +74,13 @@ def test_two_tabs_with_the_same_etag_one_wins_one_conflicts(api, new_api, hooks)
     assert problem["code"] == "conflict"
     assert problem["current"]["theme"] == "light"
     assert problem["etag"] == first.json()["etag"]
-    stored = hooks.users(ALICE_ID)["user_metadata"]
+    stored = hooks.user(ALICE_ID)["user_metadata"]
     assert stored["theme"] == "light" and stored["language"] == "en"
     # With the current tag, the retry goes through.
     retry = other_tab.patch("/api/me/metadata", json={"language": "pt"},
                             headers={"If-Match": f'"{problem["etag"]}"'})
     assert retry.status_code == 200
-    assert hooks.users(ALICE_ID)["user_metadata"]["language"] == "pt"
+    assert hooks.user(ALICE_ID)["user_metadata"]["language"] == "pt"
 
 
 def test_profile_etag_also_guards_metadata_edits(api):
@@ -94,7 +94,7 @@ def test_malformed_if_match_is_412(api, hooks):
     response = api.patch("/api/me/metadata", json={"a": 1}, headers={"If-Match": "no quotes"})
     assert response.status_code == 412
     assert response.json()["code"] == "precondition_failed"
-    assert "a" not in hooks.users(ALICE_ID)["user_metadata"]
+    assert "a" not in hooks.user(ALICE_ID)["user_metadata"]
 
 
 def test_schema_limits_the_editable_keys(make_bff, new_api, hooks, tmp_path):
@@ -111,4 +111,4 @@ def test_schema_limits_the_editable_keys(make_bff, new_api, hooks, tmp_path):
     assert refused.status_code == 422
     assert sorted(e["path"] for e in refused.json()["errors"]) == ["/plan", "/theme"]
     assert api.patch("/api/me/metadata", json={"theme": "light"}).status_code == 200
-    assert hooks.users(ALICE_ID)["user_metadata"]["theme"] == "light"
+    assert hooks.user(ALICE_ID)["user_metadata"]["theme"] == "light"

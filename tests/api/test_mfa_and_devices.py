@@ -18,18 +18,18 @@ def test_enrollments_and_removal(api, hooks):
     assert response.status_code == 200
     enrollments = response.json()["enrollments"]
     assert [e["status"] for e in enrollments] == ["confirmed"]
-    assert "google-authenticator" in hooks.users(ALICE_ID)["multifactor"]
+    assert "google-authenticator" in hooks.user(ALICE_ID)["multifactor"]
 
     assert api.delete("/api/me/multifactor/google-authenticator").status_code == 204
     assert api.get("/api/me/enrollments").json() == {"enrollments": []}
-    assert "multifactor" not in hooks.users(ALICE_ID)
+    assert "multifactor" not in hooks.user(ALICE_ID)
 
 
 def test_unknown_mfa_provider_is_400(api, hooks):
     response = api.delete("/api/me/multifactor/sms")
     assert response.status_code == 400
     assert response.json()["code"] == "unknown_provider"
-    assert "google-authenticator" in hooks.users(ALICE_ID)["multifactor"]
+    assert "google-authenticator" in hooks.user(ALICE_ID)["multifactor"]
 
 
 def public_key_pem() -> str:

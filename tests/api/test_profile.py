@@ -11,7 +11,7 @@ def test_profile_of_the_signed_in_user(api, hooks):
     response = api.get("/api/me")
     assert response.status_code == 200
     body = response.json()
-    stored = hooks.users(ALICE_ID)
+    stored = hooks.user(ALICE_ID)
     assert body["user_id"] == ALICE_ID
     assert body["email"] == "alice@example.com"
     assert body["user_metadata"] == stored["user_metadata"]
@@ -72,7 +72,7 @@ def test_a_missing_scope_names_the_feature(make_bff, bff_server, hooks, new_api)
     assert "update:current_user_metadata" in problem["detail"]
     for path in ("/api/me/enrollments", "/api/me/device-credentials"):
         assert api.get(path).json()["code"] == "feature_unavailable"
-    assert hooks.users(ALICE_ID)["user_metadata"]["theme"] == "dark"
+    assert hooks.user(ALICE_ID)["user_metadata"]["theme"] == "dark"
 
 
 def test_state_changes_need_the_csrf_header(api):

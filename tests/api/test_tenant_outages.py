@@ -29,7 +29,7 @@ def test_reads_recover_from_passing_failures(api, hooks, fault):
     hooks.faults(path=USERS, method="GET", **fault)
     response = api.get("/api/me/metadata")
     assert response.status_code == 200
-    assert response.json()["user_metadata"] == hooks.users(ALICE_ID)["user_metadata"]
+    assert response.json()["user_metadata"] == hooks.user(ALICE_ID)["user_metadata"]
 
 
 def test_reads_give_up_after_bounded_retries(api, hooks):
@@ -52,7 +52,7 @@ def test_rate_limit_is_waited_out_when_short(api, hooks):
     hooks.faults(path=USERS, method="PATCH", status=429, retry_after=1, times=1)
     response = api.patch("/api/me/metadata", json={"theme": "light"})
     assert response.status_code == 200
-    assert hooks.users(ALICE_ID)["user_metadata"]["theme"] == "light"
+    assert hooks.user(ALICE_ID)["user_metadata"]["theme"] == "light"
 
 
 def test_rate_limit_reset_header_is_honoured(api, hooks):
@@ -71,17 +71,17 @@ def test_a_long_rate_limit_is_passed_on_with_retry_after(api, hooks):
     assert problem["retry_after"] == 30
     assert response.headers["Retry-After"] == "30"
     assert "30 seconds" in problem["detail"]
-    assert hooks.users(ALICE_ID)["user_metadata"]["theme"] == "dark"
+    assert hooks.user(ALICE_ID)["user_metadata"]["theme"] == "dark"
 
 
 def test_a_dropped_write_is_reported_as_unknown_and_not_repeated(api, hooks):
-    before = hooks.users(ALICE_ID)
+    before = hooks.user(ALICE_ID)
     hooks.faults(path=USERS, method="PATCH", drop=True, times=1)
     response = api.patch("/api/me/metadata", json={"visits": 1})
     assert response.status_code == 502
     assert response.json()["code"] == "write_outcome_unknown"
     assert "reload" in response.json()["detail"].lower()
-    after = hooks.users(ALICE_ID)
+    after = hooks.user(ALICE_ID)
     assert after["user_metadata"] == before["user_metadata"]
     assert after["updated_at"] == before["updated_at"]
 
@@ -93,7 +93,7 @@ def test_a_slow_write_is_reported_as_unknown_and_applied_once(api, hooks):
     assert response.status_code == 502
     assert response.json()["code"] == "write_outcome_unknown"
     time.sleep(0.8)
-    assert "multifactor" not in hooks.users(ALICE_ID)
+    assert "multifactor" not in hooks.user(ALICE_ID)
 
 
 def test_a_failed_write_is_not_retried(api, hooks):
@@ -101,7 +101,7 @@ def test_a_failed_write_is_not_retried(api, hooks):
     response = api.patch("/api/me/metadata", json={"theme": "light"})
     assert response.status_code == 502
     assert response.json()["code"] == "tenant_unavailable"
-    assert hooks.users(ALICE_ID)["user_metadata"]["theme"] == "dark"
+    assert hooks.user(ALICE_ID)["user_metadata"]["theme"] == "dark"
     # The fault was used up by our single attempt: a retry by the user now succeeds.
     assert api.patch("/api/me/metadata", json={"theme": "light"}).status_code == 200
 
