@@ -1,5 +1,6 @@
-"""Helpers for tests of the tenant's Management API: tokens minted by the tenant and a
-small HTTP client for `/api/v2`, all over real HTTP to the tenant on loopback."""
+"""Helpers for tests of the tenant's Management API: tokens minted by the tenant (through
+its test hooks, `TenantHooks`) and a small HTTP client for `/api/v2`, all over real HTTP
+to the tenant on loopback."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import requests
 
 from app.tenant import db, directory
 from app.tenant.oauth.scopes import CURRENT_USER_SCOPES
+from tests.support.tenant import TenantHooks
 
 TIMEOUT = 10  # seconds, every request to the tenant
 BFF_CLIENT_ID = "selfserve-demo-bff"
@@ -22,28 +24,16 @@ class TenantApi:
     def __init__(self, tenant) -> None:
         self.tenant = tenant
         self.http = requests.Session()
-
-    # -- test hooks ----------------------------------------------------------------
+        self.hooks = TenantHooks(tenant.url, self.http)
 
     def reset(self) -> None:
-        self.http.post(self.tenant.url + "/__test__/reset", timeout=TIMEOUT).raise_for_status()
+        self.hooks.reset()
 
     def set_rate_limit(self, limit: int, window: float) -> None:
-        response = self.http.post(
-            self.tenant.url + "/__test__/rate-limit",
-            json={"limit": limit, "window": window},
-            timeout=TIMEOUT,
-        )
-        response.raise_for_status()
+        self.hooks.rate_limit(limit, window)
 
-    def mint(self, claims: dict[str, Any], sign: str = "current", header=None) -> str:
-        response = self.http.post(
-            self.tenant.url + "/__test__/mint",
-            json={"claims": claims, "sign": sign, "header": header or {}},
-            timeout=TIMEOUT,
-        )
-        response.raise_for_status()
-        return response.json()["token"]
+    def mint(self, claims: dict[str, Any], sign: str = "current") -> str:
+        return self.hooks.mint(claims, sign=sign)
 
     # -- tokens --------------------------------------------------------------------
 

@@ -165,3 +165,10 @@ def test_reset_restores_the_default_limit(api, alice_token):
     response = api.call("GET", user_path(ALICE_ID), alice_token)
     assert response.status_code == 200
     assert int(response.headers["x-ratelimit-limit"]) > 1
+
+
+def test_rate_limit_hook_without_values_restores_the_configuration(api, alice_token):
+    api.set_rate_limit(limit=1, window=30)
+    api.hooks.rate_limit()
+    response = api.call("GET", user_path(ALICE_ID), alice_token)
+    assert int(response.headers["x-ratelimit-limit"]) > 1

@@ -25,10 +25,9 @@ bp = Blueprint("management", __name__)
 def _setup(state) -> None:
     app = state.app
     limiter = ratelimit.install(app)
-    configured = (limiter.limit, limiter.window)
     tenant = app.extensions.get("tenant")
     if tenant is not None:
-        tenant.on_reset(lambda _conn: limiter.configure(*configured))
+        tenant.on_reset(lambda _conn: limiter.restore())
         if tenant.testing:
             from app.tenant.management import test_hooks
 

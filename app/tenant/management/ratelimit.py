@@ -41,6 +41,11 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._windows: dict[str, tuple[float, int]] = {}
         self.configure(limit, window)
+        self.configured = (limit, window)
+
+    def restore(self) -> None:
+        """Back to the limit and window the limiter was created with."""
+        self.configure(*self.configured)
 
     def configure(self, limit: int, window: float) -> None:
         """Set a new limit and window; every counter starts afresh."""
