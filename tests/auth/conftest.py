@@ -1,0 +1,25 @@
+"""Fixtures for the auth tests: the tenant's test hooks, reset around each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def hooks(tenant) -> Iterator:
+    from tests.support.tenant import TenantHooks
+
+    hooks = TenantHooks(tenant.url)
+    hooks.reset()
+    yield hooks
+    hooks.reset()
+
+
+def session_files(folder: Path) -> list[Path]:
+    """The flask-session files in the BFF's SESSION_DIR (not the auth store beside them)."""
+    if not folder.exists():
+        return []
+    return [p for p in folder.iterdir() if p.is_file()]
