@@ -67,6 +67,8 @@ class TenantAuthorizationServer(AuthorizationServer):
         return super().create_oauth2_request(request)
 
     def handle_error_response(self, request, error):
+        if error.error == "login_required" and not error.description:
+            error.description = "Login required"  # Auth0's wording
         if error.redirect_uri:
             data = request.payload.data
             default = "fragment" if error.redirect_fragment else responses.default_mode(

@@ -55,7 +55,8 @@ def _answer(oauth_request, transaction: store.Transaction | None):
         if login_needed(extras, session, transaction):
             if extras.silent:
                 raise LoginRequiredError(
-                    redirect_uri=grant.redirect_uri,
+                    # validated by now (authlib's implicit grant leaves grant.redirect_uri unset)
+                    redirect_uri=grant.request.payload.redirect_uri,
                     redirect_fragment=grant.request.payload.response_type != "code",
                 )
             return _to_login_page(oauth_request, extras, transaction)
