@@ -82,7 +82,8 @@ def test_no_refresh_token_without_offline_access(fresh, bff_server, browser):
 
 
 def test_refresh_may_narrow_but_not_widen_the_scope(fresh, bff_server, browser):
-    first = sign_in_for_tokens(fresh, bff_server, browser, "openid offline_access read:current_user")
+    first = sign_in_for_tokens(fresh, bff_server, browser,
+                               "openid offline_access read:current_user")
     wider = refresh(fresh, first["refresh_token"],
                     scope="openid offline_access update:current_user_metadata")
     assert wider.status_code == 400 and wider.json()["error"] == "invalid_scope"
