@@ -15,7 +15,8 @@ import pytest
 import requests
 
 from tests.auth.conftest import session_files
-from tests.support.login import forms_in, sign_in
+from tests.support.login import sign_in
+from tests.support.tenant import parse_forms
 
 PAST = int(time.time()) - 3600
 
@@ -128,9 +129,9 @@ def _first_callback(browser: requests.Session, bff_url: str) -> str:
     """Sign in but stop before the BFF's callback; its URL (with code and state)."""
     start = browser.get(bff_url + "/login", allow_redirects=False, timeout=10)
     response = browser.get(start.headers["Location"], timeout=10)
-    login = next(f for f in forms_in(response) if "password" in f["fields"])
-    action = requests.compat.urljoin(response.url, login["action"])
-    answer = browser.post(action, data={**login["fields"], "username": "alice@example.com",
+    login = next(f for f in parse_forms(response.text) if "password" in f.fields)
+    action = requests.compat.urljoin(response.url, login.action)
+    answer = browser.post(action, data={**login.fields, "username": "alice@example.com",
                                         "password": "alice-demo-password"},
                           allow_redirects=False, timeout=10)
     for _ in range(5):
