@@ -179,3 +179,10 @@ def test_bob_edits_only_his_own_metadata(api):
     response = api.call("PATCH", user_path(BOB_ID), bob, json={"user_metadata": {"a": 1}})
     assert response.json()["user_metadata"] == {"a": 1}
     assert get_alice(api, api.access_token()).json()["user_metadata"] == ALICE_METADATA
+
+
+def test_patch_body_too_large(api, alice_token):
+    response = patch_alice(api, alice_token, {"user_metadata": {"x": "y" * 1024 * 1024}})
+    assert response.status_code == 413
+    assert response.json()["message"] == (
+        "Payload content length greater than maximum allowed: 1048576")

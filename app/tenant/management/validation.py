@@ -34,8 +34,16 @@ def type_name(value: Any) -> str:
     return "object"
 
 
+#: The largest request body Auth0's Management API reads (its 413 names the number).
+MAX_BODY_BYTES = 1024 * 1024
+
+
 def body_object() -> dict[str, Any]:
-    """The request body as an object, or Auth0's 400 for one that is not."""
+    """The request body as an object, or Auth0's 400 (413 when too large) for one that is not."""
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise ApiError(
+            413, f"Payload content length greater than maximum allowed: {MAX_BODY_BYTES}"
+        )
     if request.mimetype == "application/x-www-form-urlencoded":
         return request.form.to_dict()
     raw = request.get_data(cache=True)
