@@ -20,7 +20,7 @@ import math
 import random
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -168,7 +168,6 @@ class ManagementClient:
         backoff: float = 0.2,
         max_rate_limit_wait: float = 5.0,
         rate_limit_retries: int = 2,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = tenant_url.rstrip("/") + "/api/v2"
         # Connecting should be quick; reading may take up to the configured timeout.
@@ -177,7 +176,6 @@ class ManagementClient:
         self.backoff = backoff
         self.max_rate_limit_wait = max_rate_limit_wait
         self.rate_limit_retries = rate_limit_retries
-        self._sleep = sleep
         self.session = requests.Session()
         # No hidden retries below us: this class decides what may be repeated.
         adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=32)
@@ -298,7 +296,7 @@ class ManagementClient:
                 ):
                     rate_limit_waits += 1
                     attempt -= 1  # waiting out a rate limit is not a failed attempt
-                    self._sleep(wait)
+                    time.sleep(wait)
                     continue
                 raise RateLimited(op, max(1, math.ceil(wait if wait is not None else 1)))
             if status >= 500:
@@ -315,4 +313,4 @@ class ManagementClient:
     def _backoff(self, attempt: int) -> None:
         # Exponential backoff with full jitter, so that many workers do not retry in step.
         ceiling = self.backoff * (2 ** (attempt - 1))
-        self._sleep(ceiling / 2 + random.uniform(0, ceiling / 2))
+        time.sleep(ceiling / 2 + random.uniform(0, ceiling / 2))
