@@ -159,6 +159,8 @@ export const en = {
   "security.enrolledAt": "Enrolled",
   "security.lastAuth": "Last used",
   "security.status": "Status",
+  "security.status.confirmed": "Active",
+  "security.status.pending": "Not finished",
   "security.remove": "Remove",
   "security.removeLabel": "Remove {name}",
   "security.removeTitle": "Remove {name}?",

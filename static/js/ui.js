@@ -56,6 +56,11 @@ export function confirmDialog(host, { title, text, confirm, danger = true }) {
   });
 }
 
+/** The nodes of a render result (a node or a list with nulls for "nothing here"). */
+function present(rendered) {
+  return [rendered].flat(Infinity).filter((node) => node !== null && node !== undefined && node !== false);
+}
+
 /** Base class of the views: holds the shared context and a load/retry cycle. */
 export class View extends HTMLElement {
   /** ctx: {api, user, features, navigate, announce, signIn, mode, base, params} */
@@ -82,7 +87,7 @@ export class View extends HTMLElement {
     try {
       const result = await this.load();
       this.result = result;
-      this.body.replaceChildren(...[this.render(result)].flat());
+      this.body.replaceChildren(...present(this.render(result)));
     } catch (error) {
       if (error && error.code === "login_required") return; // the app takes over
       this.body.replaceChildren(failure(error, () => this.run()));
@@ -93,7 +98,7 @@ export class View extends HTMLElement {
 
   /** Render again from the last loaded result (after a local change). */
   refresh() {
-    this.body.replaceChildren(...[this.render(this.result)].flat());
+    this.body.replaceChildren(...present(this.render(this.result)));
   }
 
   /** The view's title (the focus target after navigation) and intro. */

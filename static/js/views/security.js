@@ -43,7 +43,8 @@ class SecurityView extends View {
     return h("li", { class: "item enrollment", "data-id": enrollment.id },
       h("div", { class: "item-main" },
         h("p", { class: "item-title" }, name,
-          enrollment.status ? h("span", { class: `badge ${enrollment.status === "confirmed" ? "badge-success" : ""}` }, enrollment.status) : null),
+          enrollment.status ? h("span", { class: `badge ${enrollment.status === "confirmed" ? "badge-success" : ""}` },
+            has(`security.status.${enrollment.status}`) ? t(`security.status.${enrollment.status}`) : enrollment.status) : null),
         h("dl", { class: "facts compact" },
           h("dt", {}, t("security.type")), h("dd", {}, label),
           enrollment.identifier && enrollment.identifier !== name

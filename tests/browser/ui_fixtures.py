@@ -1,0 +1,139 @@
+"""Fixtures of the account UI's browser tests (a pytest plugin the browser conftest loads).
+
+Chain: one Chromium per session -> a fresh context and page per test -> a BFF that
+allows the example host site to embed it -> the page signed in as alice through
+the real tenant login form. The tenant is reset before each test. A failing test
+saves a screenshot of each of its pages to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.support.servers import LiveServer
+from tests.support.tenant import TenantHooks
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ALICE = ("alice@example.com", "alice-demo-password")
+TIMEOUT_MS = 10_000
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"ui_report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def ui_browser() -> Iterator[Browser]:
+    """Debian's Chromium, shared by every test of the session."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def host_server(bff_server) -> Iterator[LiveServer]:
+    """The example host site (examples/host_site.py) on localhost: the same site as the BFF."""
+    from examples.host_site import create_host_app
+
+    server = LiveServer(url_host="localhost").serve(create_host_app(bff_server.url))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def foreign_host_server(bff_server) -> Iterator[LiveServer]:
+    """The same host site on 127.0.0.1: an origin the BFF does not allow to embed it."""
+    from examples.host_site import create_host_app
+
+    server = LiveServer(url_host="127.0.0.1").serve(create_host_app(bff_server.url))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def hooks(tenant) -> TenantHooks:
+    """The tenant's test hooks, with the demo data reset for this test."""
+    tenant_hooks = TenantHooks(tenant.url)
+    tenant_hooks.reset()
+    return tenant_hooks
+
+
+@pytest.fixture
+def ui_bff(make_bff, host_server, hooks, bff_env):
+    """The BFF for UI tests: allows the example host site; `ui_bff.session_dir` is its store."""
+    app = make_bff(EMBED_ALLOWED_ORIGINS=host_server.url)
+    app.session_dir = Path(bff_env["SESSION_DIR"])  # type: ignore[attr-defined]
+    return app
+
+
+@pytest.fixture
+def ui_context(ui_browser, request) -> Iterator[BrowserContext]:
+    context = ui_browser.new_context(viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield context
+    failed = getattr(request.node, "ui_report_call", None)
+    if failed is not None and failed.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        for index, page in enumerate(context.pages):
+            page.screenshot(path=str(SCREENSHOTS / f"FAILED-{name}-{index}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def ui_page(ui_context) -> Page:
+    return ui_context.new_page()
+
+
+def sign_in_ui(page: Page, bff_url: str, path: str = "/", account=ALICE) -> None:
+    """From the account page's sign-in screen through the tenant's login form and back."""
+    page.goto(bff_url + path)
+    page.get_by_role("button", name="Sign in").click()
+    fill_tenant_login(page, account)
+    page.wait_for_url(re.compile(re.escape(bff_url) + r"/.*"))
+    expect(page.locator(".topbar")).to_be_visible()
+
+
+def fill_tenant_login(page: Page, account=ALICE) -> None:
+    page.locator("#username").fill(account[0])
+    page.locator("#password").fill(account[1])
+    page.get_by_role("button", name="Continue").click()
+
+
+@pytest.fixture
+def alice_page(ui_page, ui_bff, bff_server) -> Page:
+    """A page signed in as alice, showing her profile."""
+    sign_in_ui(ui_page, bff_server.url)
+    expect(ui_page.get_by_role("heading", level=1, name="Profile")).to_be_visible()
+    return ui_page
+
+
+def user_id(page: Page) -> str:
+    """The signed-in user's id, as the BFF reports it to the page."""
+    body = page.evaluate("fetch('/bff/user', {credentials: 'include'}).then((r) => r.text())")
+    return json.loads(body)["user"]["sub"]
+
+
+def open_view(page: Page, name: str) -> None:
+    """Click a view in the navigation and wait for its heading."""
+    page.get_by_role("navigation").get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", level=1, name=name)).to_be_focused()
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
