@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import jwt
-from flask import current_app, g, request
+from flask import g, request
 
+from app.tenant.context import current_tenant
 from app.tenant.management.errors import (
     ApiError,
     insufficient_scope,
@@ -36,11 +37,6 @@ class Caller:
     token: str
 
 
-def tenant():
-    """The tenant's shared state: `.keys` (KeyRing), `.issuer`, `.audience`."""
-    return current_app.extensions["tenant"]
-
-
 def bearer_token() -> str | None:
     """The raw bearer token of the request, None without an Authorization header."""
     header = request.headers.get("Authorization")
@@ -53,7 +49,7 @@ def bearer_token() -> str | None:
 
 
 def _verify(token: str) -> dict:
-    state = tenant()
+    state = current_tenant()
     try:
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError as exc:

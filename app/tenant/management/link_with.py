@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import jwt
 
-from app.tenant.management.auth import ALGORITHM, LEEWAY_SECONDS, tenant
+from app.tenant.context import current_tenant
+from app.tenant.management.auth import ALGORITHM, LEEWAY_SECONDS
 from app.tenant.management.errors import ApiError
 
 
@@ -20,7 +21,7 @@ def _bad(message: str) -> ApiError:
 
 def secondary_user_id(token: str, calling_azp: str | None) -> str:
     """The user_id the link_with token was issued for."""
-    state = tenant()
+    state = current_tenant()
     try:
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError as exc:

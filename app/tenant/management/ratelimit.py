@@ -13,6 +13,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from flask import Flask, current_app
+
 #: Auth0-like default: a burst budget per token, refilled each window. Generous, so
 #: the demo and tests never meet it unless a test lowers it.
 DEFAULT_LIMIT = 50
@@ -84,7 +86,7 @@ class RateLimiter:
 _EXTENSION = "tenant.management.rate_limiter"
 
 
-def install(app) -> RateLimiter:
+def install(app: Flask) -> RateLimiter:
     """Give `app` its limiter (configured by `MANAGEMENT_RATE_LIMIT`, `(limit, window)`)."""
     limit, window = app.config.get(
         "MANAGEMENT_RATE_LIMIT", (DEFAULT_LIMIT, DEFAULT_WINDOW_SECONDS)
@@ -95,6 +97,4 @@ def install(app) -> RateLimiter:
 
 def limiter() -> RateLimiter:
     """The current app's limiter."""
-    from flask import current_app
-
     return current_app.extensions[_EXTENSION]
