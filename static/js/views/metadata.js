@@ -297,8 +297,13 @@ class MetadataView extends View {
           h("ul", {}, error.body.errors.map((item) => h("li", {}, item.path ? `${item.path}: ${item.message}` : item.message)))));
         this.renderRows();
       } else {
+        // When the BFF cannot tell whether the write happened, saying "not saved"
+        // would be wrong; a retry is still safe, as If-Match turns a repeat into a conflict.
+        const headline = error.code === "write_outcome_unknown"
+          ? t("error.write_outcome_unknown") : t("metadata.err.saveFailed");
+        const detail = error.code === "write_outcome_unknown" ? null : error.userMessage || String(error);
         this.status.replaceChildren(alert("error",
-          h("p", {}, t("metadata.err.saveFailed")), h("p", {}, error.userMessage || String(error)),
+          h("p", {}, headline), detail ? h("p", {}, detail) : null,
           h("button", { type: "button", class: "button", onclick: () => this.save() }, t("state.retry"))));
       }
       this.status.querySelector("[role=alert]")?.setAttribute("tabindex", "-1");
