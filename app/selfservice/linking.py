@@ -6,7 +6,8 @@ Contract:
   that would tell is not self-service.
 - `preview(client, primary, pending, primary_email)`: what linking `pending` will do:
   the other account's email and its warnings, and its `user_metadata` read with the
-  other account's own token (that metadata is lost by linking unless copied).
+  other account's own token (that metadata is lost by linking unless copied);
+  `read_secondary_metadata` is that read (None: it could not be read).
 - `copy_plan(primary_metadata, secondary_metadata)`: the merge patch that copies the
   secondary's keys the primary lacks. The primary's keys win: a key both have with
   different values keeps the primary's value and is reported in `skipped_keys`.
@@ -19,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .client import Caller, ManagementClient
+from .client import Caller, ManagementClient, TenantError
 from .metadata import canonical_json
 
 
@@ -76,11 +77,8 @@ def preview(
             "message": "The other account's email address is not verified, so nothing proves"
             " it belongs to you. Link only if you just signed in to it yourself.",
         })
-    secondary_metadata: dict[str, Any] | None = None
-    if pending.access_token:
-        secondary = Caller(str(claims["sub"]), pending.access_token)
-        secondary_metadata = client.get_user(secondary).get("user_metadata") or {}
-    else:
+    secondary_metadata = read_secondary_metadata(client, pending)
+    if secondary_metadata is None:
         warnings.append({
             "code": "metadata_unreadable",
             "message": "The other account's preferences could not be read, so they cannot be"
@@ -96,6 +94,21 @@ def preview(
         "metadata_will_be_lost": secondary_metadata is None or bool(secondary_metadata),
         "expires_at": int(pending.expires_at),
     }
+
+
+def read_secondary_metadata(
+    client: ManagementClient, pending: PendingLink
+) -> dict[str, Any] | None:
+    """The other account's `user_metadata`, read with its own token; None when that token
+    is missing or the tenant refuses it (e.g. it expired): the caller says so to the user.
+    Outages still raise, so that they are reported as such."""
+    if not pending.access_token:
+        return None
+    secondary = Caller(str(pending.claims["sub"]), pending.access_token)
+    try:
+        return client.get_user(secondary).get("user_metadata") or {}
+    except TenantError:
+        return None
 
 
 def copy_plan(

@@ -298,13 +298,12 @@ def confirm_link() -> tuple[Response, int]:
     copied: list[str] = []
     skipped: list[str] = []
     if body.get("copy_metadata"):
-        if not pending.access_token:
+        _caller("metadata")
+        secondary_metadata = linking.read_secondary_metadata(client, pending)
+        if secondary_metadata is None:
             raise Problem(409, "metadata_unreadable", "The other account's preferences"
                           " cannot be read, so they cannot be copied. Link without copying,"
                           " or cancel.")
-        _caller("metadata")
-        secondary = Caller(str(pending.claims["sub"]), pending.access_token)
-        secondary_metadata = client.get_user(secondary).get("user_metadata") or {}
         with _store().lock(f"metadata:{caller.user_id}"):
             primary = profiles.fresh(client, caller, _session_id())
             current = primary.get("user_metadata") or {}

@@ -151,3 +151,17 @@ def test_linking_the_account_to_itself_is_refused(api, hooks):
     assert refused.json()["code"] == "link_rejected"
     assert "same" in refused.json()["tenant_message"]
     assert len(hooks.user(ALICE_ID)["identities"]) == 1
+
+
+def test_the_other_accounts_metadata_unreadable_is_said_not_failed(api, hooks):
+    sign_in_to_link(api, "github", "alice-gh")
+    # The tenant refuses the other account's token (e.g. it expired meanwhile).
+    hooks.fault("/api/v2/users/github", method="GET", status=401, times=2)
+    body = api.get("/api/me/link").json()
+    assert body["user_metadata"] is None
+    assert body["metadata_will_be_lost"] is True
+    assert "metadata_unreadable" in [w["code"] for w in body["warnings"]]
+    refused = api.post("/api/me/link", json={"copy_metadata": True})
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "metadata_unreadable"
+    assert len(hooks.user(ALICE_ID)["identities"]) == 1

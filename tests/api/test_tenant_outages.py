@@ -115,3 +115,22 @@ def test_device_registration_dropped_is_not_recorded(api, hooks):
     assert response.status_code == 502
     assert response.json()["code"] == "write_outcome_unknown"
     assert api.get("/api/me/device-credentials").json() == {"device_credentials": []}
+
+
+def test_a_token_the_tenant_refuses_asks_for_a_new_sign_in(api, hooks):
+    hooks.faults(path=USERS, method="GET", status=401, times=1)
+    response = api.get("/api/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "login_required"
+    assert "prompt=none" in response.json()["login_url"]
+
+
+def test_a_scope_the_tenant_withholds_names_the_feature(api, hooks):
+    hooks.faults(path=USERS, method="GET", status=403, times=1, body={
+        "statusCode": 403, "error": "Forbidden", "errorCode": "insufficient_scope",
+        "message": "Insufficient scope, expected any of: read:users,read:current_user"})
+    response = api.get("/api/me/enrollments")
+    assert response.status_code == 403
+    problem = response.json()
+    assert problem["code"] == "feature_unavailable" and problem["feature"] == "mfa"
+    assert "read:current_user" in problem["detail"]
