@@ -43,11 +43,11 @@ def _demo_secret_key(data_dir: Path) -> str:
 
 
 def _print_credentials() -> None:
-    from app.tenant.directory import DEMO_ACCOUNTS
+    from app.tenant import directory
 
     print("  demo users:")
-    for username, password in DEMO_ACCOUNTS:
-        print(f"    {username} / {password}")
+    print(f"    {directory.ALICE_EMAIL} / {directory.ALICE_PASSWORD}")
+    print(f"    {directory.BOB_EMAIL} / {directory.BOB_PASSWORD}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -71,15 +71,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "AUTH0_FLOW": args.flow,
     }
     bff_app = create_app(bff_env)
-    try:
-        servers = [
-            make_server("127.0.0.1", args.tenant_port, tenant_app, threaded=True),
-            make_server("127.0.0.1", args.port, bff_app, threaded=True),
-        ]
-    except OSError as error:
-        print(f"selfserve demo: cannot listen: {error}. Choose other ports with --port and"
-              " --tenant-port.", file=sys.stderr)
-        return 1
+    # On a busy port werkzeug prints which one and exits with status 1.
+    servers = [
+        make_server("127.0.0.1", args.tenant_port, tenant_app, threaded=True),
+        make_server("127.0.0.1", args.port, bff_app, threaded=True),
+    ]
     print("selfserve demo")
     print(f"  account page (BFF): {bff_url}")
     print(f"  local tenant:       {tenant_url}")
@@ -90,27 +86,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_tenant(args: argparse.Namespace) -> int:
-    from app.tenant import create_tenant_app, reset_tenant
+    from app.tenant.server import serve_tenant
 
-    data_dir = Path(args.data).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    base_url = f"http://{args.host}:{args.port}"
-    tenant_app = create_tenant_app(
-        data_dir=data_dir, base_url=base_url, bff_url=args.bff_url, testing=args.testing
-    )
-    if args.reset:
-        reset_tenant(tenant_app)
-    try:
-        server = make_server(args.host, args.port, tenant_app, threaded=True)
-    except OSError as error:
-        print(f"selfserve tenant: cannot listen on {args.host}:{args.port}: {error}",
-              file=sys.stderr)
-        return 1
-    print(f"local tenant: {base_url}  (issuer {base_url}/)")
-    print(f"  confidential client {DEMO_CLIENT_ID}, secret in {data_dir}")
-    _print_credentials()
-    print("  Ctrl-C stops it", flush=True)
-    _serve_forever([server])
+    serve_tenant(Path(args.data).resolve(), args.host, args.port, bff_url=args.bff_url,
+                 testing=args.testing, reset=args.reset)
     return 0
 
 
