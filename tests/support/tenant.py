@@ -6,7 +6,8 @@
   the way a browser would (action resolved against the page URL, hidden and prefilled
   inputs kept, `fields` added or overriding).
 - `sign_in(session, response, ...)`: from a tenant login page to wherever the tenant
-  sends the browser next (the client's callback, not followed).
+  sends the browser next (the client's callback, not followed);
+  `authorize_and_sign_in(...)` runs a whole /authorize with the login page if shown.
 """
 
 from __future__ import annotations
@@ -197,21 +198,6 @@ def pkce_pair() -> tuple[str, str]:
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
     return verifier, challenge.rstrip(b"=").decode()
-
-
-def follow_to(
-    session: requests.Session, response: requests.Response, stop_prefix: str
-) -> requests.Response:
-    """Follow redirects until one points at `stop_prefix` (returned unfollowed)."""
-    for _ in range(10):
-        location = response.headers.get("Location")
-        if response.status_code not in (301, 302, 303, 307, 308) or location is None:
-            return response
-        target = urljoin(response.url, location)
-        if target.startswith(stop_prefix):
-            return response
-        response = session.get(target, allow_redirects=False, timeout=TIMEOUT)
-    raise AssertionError("too many redirects")
 
 
 def sign_in(
