@@ -200,6 +200,21 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge.rstrip(b"=").decode()
 
 
+def follow_to(
+    session: requests.Session, response: requests.Response, stop_prefix: str
+) -> requests.Response:
+    """Follow redirects until one points at `stop_prefix` (that one is returned unfollowed)."""
+    for _ in range(10):
+        location = response.headers.get("Location")
+        if response.status_code not in (301, 302, 303, 307, 308) or location is None:
+            return response
+        if urljoin(response.url, location).startswith(stop_prefix):
+            return response
+        response = session.get(urljoin(response.url, location), allow_redirects=False,
+                               timeout=TIMEOUT)
+    raise AssertionError("too many redirects")
+
+
 def sign_in(
     session: requests.Session,
     login_page: requests.Response,
