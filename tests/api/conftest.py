@@ -63,15 +63,12 @@ def hooks(tenant) -> Iterator:
 def new_api(bff_server, hooks) -> Callable[..., ApiSession]:
     """`new_api(username, password)`: another signed-in client (another tab or browser)."""
 
-    from tests.support.tenant import submit_form
+    from tests.support.login import sign_in
 
     def make(username: str = "alice@example.com",
              password: str = "alice-demo-password") -> ApiSession:
         session = ApiSession(bff_server.url)
-        login_page = session.get("/login")
-        assert login_page.status_code == 200, login_page.text[:300]
-        done = submit_form(session, login_page, allow_redirects=True,
-                           username=username, password=password)
+        done = sign_in(session, bff_server.url, username=username, password=password)
         assert done.status_code == 200 and done.url.startswith(bff_server.url), done.url
         assert session.get("/bff/user").status_code == 200
         return session
