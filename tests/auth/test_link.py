@@ -1,0 +1,75 @@
+"""Linking another identity: a second, fresh sign-in whose ID token waits as the pending link."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urljoin
+
+import pytest
+import requests
+
+from tests.support.login import sign_in
+from tests.support.tenant import submit_form
+
+API_HEADERS = {"Accept": "application/json"}
+
+
+def start_link(http: requests.Session, bff_url: str, connection: str) -> requests.Response:
+    """GET /link/<connection> and pick the stand-in account alice-gh on the tenant's page."""
+    page = http.get(f"{bff_url}/link/{connection}", timeout=10)
+    assert page.status_code == 200, page.text[:300]
+    return submit_form(http, page, allow_redirects=True, account="alice-gh")
+
+
+@pytest.mark.parametrize("flow", ["code", "implicit"])
+def test_linking_github_leaves_a_pending_link_and_keeps_the_session(make_bff, bff_server,
+                                                                    hooks, flow):
+    make_bff(AUTH0_FLOW=flow)
+    bff_url = bff_server.url
+    with requests.Session() as http:
+        sign_in(http, bff_url)
+        primary = http.get(bff_url + "/bff/user", timeout=10).json()["user"]
+        page = start_link(http, bff_url, "github")
+        if flow == "implicit":  # the tenant's form_post page, submitted as its script would
+            page = submit_form(http, page, allow_redirects=True)
+        assert page.url == bff_url + "/linked-accounts?pending=1"
+        after = http.get(bff_url + "/bff/user", timeout=10).json()["user"]
+        assert after == primary
+        pending = http.get(bff_url + "/api/me/link", headers=API_HEADERS, timeout=10)
+        assert pending.status_code == 200, pending.text
+        assert "github" in pending.text
+
+
+def test_linking_needs_a_signed_in_session(bff, http):
+    response = http.get(http.bff_url + "/link/github", allow_redirects=False, timeout=10)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?returnTo=/link/github"
+
+
+def test_an_unknown_connection_is_a_clear_400(signed_in):
+    response = signed_in.get(signed_in.bff_url + "/link/myspace", timeout=10)
+    assert response.status_code == 400
+    assert "cannot be linked" in response.text
+
+
+def test_a_stale_authentication_is_not_linked(signed_in, hooks):
+    """max_age=0: the secondary ID token's auth_time must be fresh."""
+    hooks.tweak_tokens(id_token={"set": {"auth_time": int(time.time()) - 3600}})
+    page = start_link(signed_in, signed_in.bff_url, "github")
+    assert page.status_code == 400
+    assert "max_age" in page.text
+    assert signed_in.get(signed_in.bff_url + "/bff/user", timeout=10).status_code == 200
+    pending = signed_in.get(signed_in.bff_url + "/api/me/link", headers=API_HEADERS, timeout=10)
+    assert pending.status_code == 404
+
+
+def test_a_link_response_at_the_login_callback_is_refused(signed_in):
+    page = signed_in.get(signed_in.bff_url + "/link/github", timeout=10)
+    answer = submit_form(signed_in, page, account="alice-gh")
+    location = urljoin(answer.url, answer.headers["Location"])
+    while "/link/callback" not in location:
+        answer = signed_in.get(location, allow_redirects=False, timeout=10)
+        location = urljoin(answer.url, answer.headers["Location"])
+    wrong = signed_in.get(location.replace("/link/callback", "/callback"), timeout=10)
+    assert wrong.status_code == 400
+    assert "wrong callback" in wrong.text
