@@ -37,5 +37,7 @@ new ResizeObserver(() => {
 
 // The sign-in pop-up (same origin as this page) says when it is done.
 window.addEventListener("message", (event) => {
-  if (event.origin === location.origin && event.data?.type === "selfserve:signed-in") element.boot();
+  if (event.origin === location.origin && event.data?.type === "selfserve:signed-in" && !element.booted) {
+    element.boot();
+  }
 });

@@ -62,8 +62,17 @@ export class SelfServeAccount extends HTMLElement {
     this.dispatchEvent(new CustomEvent(`selfserve:${name}`, { bubbles: true, composed: true, detail }));
   }
 
-  /** Ask the BFF who is signed in, then show the app or the sign-in screen. */
-  async boot() {
+  /** Ask the BFF who is signed in, then show the app or the sign-in screen (once at a time). */
+  boot() {
+    if (!this.bootPromise) {
+      this.bootPromise = this.bootOnce().finally(() => {
+        this.bootPromise = null;
+      });
+    }
+    return this.bootPromise;
+  }
+
+  async bootOnce() {
     this.frame.replaceChildren(h("div", { class: "boot" }, loading()));
     try {
       const { data } = await this.api.get("/bff/user");
@@ -235,25 +244,29 @@ export class SelfServeAccount extends HTMLElement {
       h("div", { class: "card signin-card" },
         h("h1", { id: "signin-title", tabindex: "-1" }, t(titleKey)),
         h("p", {}, t(textKey)),
-        this.mode === "frame" ? h("p", { class: "hint" }, t("app.signInPopup")) : null,
+        this.mode === "page" ? null : h("p", { class: "hint" }, t("app.signInPopup")),
         button)));
   }
 
-  /** Sign in: top-level navigation, or a pop-up window from inside an iframe. */
+  /**
+   * Sign in. The page navigates to the sign-in and comes back to the same view.
+   * Embedded (iframe or element on another page), sign-in runs in a pop-up window
+   * so the host page stays; it ends on /embed/signed-in, which tells us.
+   */
   signIn() {
-    if (this.mode === "frame") {
-      const done = this.dataset.signedInUrl || `${this.base}/embed/signed-in`;
-      const url = this.loginHref(`${this.base}/login`, done);
-      const popup = window.open(url, "selfserve-signin", "popup,width=480,height=640");
-      if (!popup) {
-        this.frame.querySelector(".signin-card")?.append(h("p", { class: "alert alert-error", role: "alert" }, t("app.popupBlocked")));
-        return;
-      }
-      this.waitForSignIn();
+    if (this.mode === "page") {
+      location.assign(this.loginHref(`${this.base}/login`, this.currentPath()));
       return;
     }
-    const returnTo = this.mode === "element" ? location.href : this.currentPath();
-    location.assign(this.loginHref(`${this.base}/login`, returnTo));
+    const done = new URL(this.dataset.signedInUrl || `${this.base}/embed/signed-in`, this.href("/"));
+    const url = this.loginHref(`${this.base}/login`, done.pathname);
+    const popup = window.open(url, "selfserve-signin", "popup,width=480,height=640");
+    if (!popup) {
+      this.frame.querySelector(".signin-card")?.append(
+        h("p", { class: "alert alert-error", role: "alert" }, t("app.popupBlocked")));
+      return;
+    }
+    this.waitForSignIn();
   }
 
   loginHref(loginUrl, returnTo) {
@@ -281,7 +294,7 @@ export class SelfServeAccount extends HTMLElement {
         return;
       }
       stop();
-      this.boot();
+      if (!this.booted) this.boot();
     };
     const timer = setInterval(check, SIGN_IN_POLL_MS);
     if (channel) channel.onmessage = (event) => event.data === "signed-in" && check();
