@@ -394,8 +394,10 @@ def create_device_credential() -> tuple[Response, int]:
                 **fields, "type": "public_key", "client_id": get_settings().client_id})
         except TenantError as error:
             if error.status == 409:
+                # Not in our registry: most likely an earlier attempt whose answer was lost.
                 raise Problem(409, "device_exists", "The account service already has a key"
-                              " for this device.") from error
+                              " for this device, perhaps from an earlier attempt whose answer"
+                              " was lost. Register it under another device id.") from error
             raise
         record = registry.add(str(created["id"]), fields["device_name"], fields["device_id"])
     return jsonify(record), 201

@@ -134,3 +134,24 @@ def test_a_scope_the_tenant_withholds_names_the_feature(api, hooks):
     problem = response.json()
     assert problem["code"] == "feature_unavailable" and problem["feature"] == "mfa"
     assert "read:current_user" in problem["detail"]
+
+
+def test_a_slow_device_registration_is_not_doubled(api, hooks, tenant):
+    from app.tenant.db import connect
+    from app.tenant.directory import credentials_of
+
+    body = {"device_name": "Phone", "device_id": "abc2",
+            "public_key": "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE="}
+    hooks.faults(path="/api/v2/device-credentials", method="POST", delay=1.5, times=1)
+    first = api.post("/api/me/device-credentials", json=body)
+    assert first.json()["code"] == "write_outcome_unknown"
+    time.sleep(0.8)  # the tenant finishes the registration after our timeout
+    again = api.post("/api/me/device-credentials", json=body)
+    assert again.status_code == 409
+    assert again.json()["code"] == "device_exists"
+    assert "another device id" in again.json()["detail"]
+    conn = connect(tenant.data_dir / "tenant.sqlite3")
+    try:
+        assert len(credentials_of(conn, ALICE_ID)) == 1
+    finally:
+        conn.close()
