@@ -224,3 +224,20 @@ def test_reset_ends_sso_sessions(fresh, hooks, bff_server, browser):
             "client_id": BFF, "response_type": "id_token", "scope": "openid", "prompt": "none",
             "redirect_uri": f"{bff_server.url}/callback", "nonce": "n", "state": "s"}))
     assert got["error"] == "login_required"
+
+
+def test_home_page_documents_the_demo(fresh):
+    page = requests.get(f"{fresh.url}/", timeout=TIMEOUT)
+    assert page.status_code == 200
+    for text in ("selfserve-demo-bff-public", "selfserve-demo-spa", "alice@example.com",
+                 fresh.issuer):
+        assert text in page.text
+
+
+def test_token_endpoint_cors_for_registered_web_origins(fresh, bff_server):
+    allowed = requests.options(f"{fresh.url}/oauth/token", timeout=TIMEOUT,
+                               headers={"Origin": bff_server.url})
+    assert allowed.headers["Access-Control-Allow-Origin"] == bff_server.url
+    other = requests.options(f"{fresh.url}/oauth/token", timeout=TIMEOUT,
+                             headers={"Origin": "http://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers

@@ -48,3 +48,18 @@ def security_headers(response: Response) -> Response:
             f" form-action 'self' {' '.join(origins)}"
         ).strip()
     return response
+
+
+@bp.get("/")
+def home():
+    """What this tenant is, its demo clients and users (the demo's documentation page)."""
+    from app.tenant import directory
+    from app.tenant.context import current_tenant
+
+    return render_template(
+        "tenant/home.html",
+        tenant=current_tenant(),
+        clients=clients.all_clients(get_db()),
+        demo_users=[(directory.ALICE_EMAIL, directory.ALICE_PASSWORD),
+                    (directory.BOB_EMAIL, directory.BOB_PASSWORD)],
+    )
