@@ -93,8 +93,8 @@ export class SelfServeAccount extends HTMLElement {
       ? this.viewFromLocation()
       : viewFromPath(this.getAttribute("view") || DEFAULT_VIEW);
     this.params = new URLSearchParams(this.routing === "history" ? location.search : "");
-    this.show(first || viewFromPath(DEFAULT_VIEW), { push: false, focus: false });
     this.emit("signed-in", { user_id: this.session.user?.sub || this.session.user?.user_id });
+    this.show(first || viewFromPath(DEFAULT_VIEW), { push: false, focus: false });
   }
 
   viewFromLocation() {
@@ -126,7 +126,7 @@ export class SelfServeAccount extends HTMLElement {
       } }, t("app.skip"))
       : null;
     this.frame.replaceChildren(
-      skip,
+      ...(skip ? [skip] : []),
       h("header", { class: "topbar" },
         h("p", { class: "brand" }, t("app.title")),
         h("div", { class: "who" },
@@ -351,14 +351,26 @@ export class SelfServeAccount extends HTMLElement {
     this.renderSignedOut("app.signedOut", "app.signInText");
   }
 
-  /** Navigate the top-level page (pop-up from an iframe) to a BFF page such as /link/github. */
+  /**
+   * Go to a BFF page such as /link/github. The page navigates; embedded, it opens
+   * in a pop-up window (the link's confirmation step happens there) and the
+   * current view reloads when the pop-up closes.
+   */
   openTopLevel(url) {
-    if (this.mode === "frame") {
-      const popup = window.open(url, "selfserve-link", "popup,width=520,height=700");
-      if (!popup) this.announce(t("app.popupBlocked"));
+    if (this.mode === "page") {
+      location.assign(url);
       return;
     }
-    location.assign(url);
+    const popup = window.open(url, "selfserve-link", "popup,width=520,height=720");
+    if (!popup) {
+      this.announce(t("app.popupBlocked"));
+      return;
+    }
+    const timer = setInterval(() => {
+      if (!popup.closed) return;
+      clearInterval(timer);
+      if (this.booted && this.current) this.show(this.current, { push: false, focus: false });
+    }, 1000);
   }
 }
 
