@@ -200,3 +200,12 @@ def test_resume_without_signing_in_goes_back_to_login(fresh, bff_server, browser
     resumed = browser.get(f"{fresh.url}/authorize/resume?state={transaction}",
                           allow_redirects=False, timeout=TIMEOUT)
     assert resumed.status_code == 302 and "/u/login" in resumed.headers["Location"]
+
+
+def test_id_token_only_leaves_an_access_token_tweak_armed(fresh, hooks, bff_server, browser):
+    hooks.tweak_tokens(access_token={"set": {"tweaked": True}})
+    params = implicit_params(fresh, bff_server, response_type="id_token", audience=None,
+                             scope="openid")
+    form_post_params(authorize_and_sign_in(browser, fresh.url, **params))
+    _, got = form_post_params(authorize(browser, fresh.url, **implicit_params(fresh, bff_server)))
+    assert verify_jwt(fresh.url, got["access_token"], fresh.audience)["tweaked"] is True

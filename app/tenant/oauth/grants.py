@@ -170,6 +170,13 @@ class ImplicitGrant(_IssuesTenantTokens, _ValidatesAuth0Parameters, OpenIDImplic
     def exists_nonce(self, nonce, request):
         return False
 
+    def generate_token(self, user=None, scope=None, **kwargs):
+        if self.request.payload.response_type == "id_token":
+            # No access token travels in this answer: do not mint (or tweak) one for nothing.
+            return {"expires_in": current_tenant().settings.access_token_ttl,
+                    "scope": scope or ""}
+        return super().generate_token(user=user, scope=scope, **kwargs)
+
     def process_implicit_token(self, token, code=None):
         token["id_token"] = tokens.id_token(
             self.request.client.client_id,
