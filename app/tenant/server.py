@@ -26,8 +26,11 @@ def serve_tenant(
         reset_tenant(app)
     server = make_server(host, port, app, threaded=True)
     print(f"local tenant: {base_url}  (issuer {base_url}/)")
-    print(f"  clients: {DEMO_BFF_CLIENT_ID} (confidential, secret in the data folder),"
-          f" {DEMO_BFF_PUBLIC_CLIENT_ID} and {DEMO_SPA_CLIENT_ID} (public, PKCE)")
+    # A BFF started by hand against this tenant needs the secret as AUTH0_CLIENT_SECRET;
+    # it is a local demo client's, generated for this data folder.
+    print(f"  confidential client {DEMO_BFF_CLIENT_ID}, secret"
+          f" {app.config['DEMO_BFF_CLIENT_SECRET']}")
+    print(f"  public clients (PKCE): {DEMO_BFF_PUBLIC_CLIENT_ID}, {DEMO_SPA_CLIENT_ID}")
     print(f"  demo users: {directory.ALICE_EMAIL} / {directory.ALICE_PASSWORD},"
           f" {directory.BOB_EMAIL} / {directory.BOB_PASSWORD}")
     if testing:
