@@ -83,6 +83,7 @@ def test_code_flow_issues_auth0_shaped_tokens(fresh, bff_server, browser, auth):
 
     cookie = next(c for c in browser.cookies if c.name == "auth0")
     assert cookie.has_nonstandard_attr("HttpOnly") and cookie.path == "/"
+    assert cookie.get_nonstandard_attr("SameSite") == "Lax"
 
     tokens = exchange(fresh, got["code"], params["redirect_uri"], auth=auth)
     assert tokens.status_code == 200, tokens.text
