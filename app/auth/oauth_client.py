@@ -51,9 +51,17 @@ class TenantClient:
     def metadata(self) -> dict[str, Any]:
         """The tenant's discovery document (fetched once)."""
         try:
-            return self._app.load_server_metadata()
+            metadata = self._app.load_server_metadata()
         except (requests.RequestException, ValueError) as error:
             raise TenantError(f"the tenant's discovery document is unavailable ({error})") from None
+        if metadata.get("issuer") != self.settings.issuer:
+            # Another issuer's endpoints must never receive our users (mix-up attacks).
+            self._app.server_metadata.clear()
+            raise TenantError(
+                f"the tenant's discovery document names issuer {metadata.get('issuer')!r},"
+                f" not {self.settings.issuer!r}: check AUTH0_DOMAIN"
+            )
+        return metadata
 
     def authorization_url(
         self, *, redirect_uri: str, flow: str, scopes: tuple[str, ...], **params: Any

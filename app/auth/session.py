@@ -75,7 +75,7 @@ def _load_user() -> SignedInUser | None:
     if grant is None or idle or now - grant["signed_in_at"] > settings.absolute_timeout:
         end_session()
         return None
-    if now - session.get(_LAST_SEEN, 0) >= _SEEN_GRANULARITY:
+    if now - session.get(_LAST_SEEN, 0) >= min(_SEEN_GRANULARITY, settings.idle_timeout / 4):
         session[_LAST_SEEN] = now
     try:
         grant = ensure_fresh(auth, session_id, grant)

@@ -27,7 +27,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from .store import Store
 
@@ -66,7 +66,6 @@ class Transaction:
     prompt: str | None = None
     connection: str | None = None
     session_id: str | None = None  # link: the primary session that started it
-    extra: dict = field(default_factory=dict)
 
 
 def new_binding() -> str:

@@ -6,6 +6,7 @@ response. Every response here is `Cache-Control: no-store`.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
@@ -14,6 +15,7 @@ from ..selfservice.features import features_for
 from ..web import csrf
 from ..web.problems import Problem, problem_response, wants_json
 from . import flow, logout, session, transactions
+from .oauth_client import TenantError
 from .services import services
 from .tokens import InvalidToken
 
@@ -21,6 +23,10 @@ bp = Blueprint("auth", __name__)
 
 #: The SPA route that shows a pending link for confirmation (see static/ routes).
 PENDING_LINK_ROUTE = "/linked-accounts?pending=1"
+#: Bytes a form_post callback may have (two tokens and a few short fields).
+MAX_FORM_POST = 64 * 1024
+
+log = logging.getLogger(__name__)
 
 
 @bp.after_request
@@ -111,7 +117,15 @@ def bff_user() -> Response:
 
 
 def _start(kind: str, **kwargs) -> Response:
-    started = flow.begin(services(), kind, **kwargs)
+    try:
+        started = flow.begin(services(), kind, **kwargs)
+    except TenantError as error:
+        log.warning("cannot start a %s: %s", kind, error)
+        raise Problem(
+            503, "tenant_unavailable",
+            "The sign-in service is not answering right now. Try again in a moment.",
+            retry_url=request.full_path.rstrip("?"),
+        ).with_headers(Retry_After="5") from None
     response = redirect(started.url, 302)
     response.set_cookie(
         started.cookie_name,
@@ -129,6 +143,11 @@ def _callback(kind: str) -> Response:
     auth = services()
     endpoint = "auth.callback" if kind == "login" else "auth.link_callback"
     if request.method == "POST":
+        if (request.content_length or 0) > MAX_FORM_POST or not request.form.get("state"):
+            raise Problem(
+                400, "invalid_state", "This sign-in response is not one we can accept.",
+                retry_url=url_for("auth.login"),
+            )
         # form_post: park the fields and come back as a top-level GET, which carries
         # the SameSite=Lax binding cookie (see transactions.py).
         handle = transactions.park(auth.store, request.form.to_dict())

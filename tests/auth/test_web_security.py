@@ -118,3 +118,20 @@ def test_a_failed_silent_sign_in_continues_with_the_login_page(signed_in, tenant
     assert login is not None
     back = sign_in(signed_in, signed_in.bff_url, start_path="/login?returnTo=/security")
     assert back.url == signed_in.bff_url + "/security"
+
+
+def test_a_tenant_outage_at_sign_in_start_is_a_clear_503_page(bff, http, hooks):
+    hooks.fault("/.well-known/openid-configuration", status=503, times=3)
+    response = http.get(http.bff_url + "/login?returnTo=/profile", timeout=10)
+    assert response.status_code == 503
+    assert "not answering" in response.text
+    assert 'href="/login?returnTo=/profile"' in response.text
+    assert "Traceback" not in response.text
+    hooks.clear_faults()
+    assert sign_in(http, http.bff_url, return_to="/profile").url == http.bff_url + "/profile"
+
+
+def test_a_form_post_without_state_is_not_parked(bff, http):
+    response = http.post(http.bff_url + "/callback", data={"id_token": "x"}, timeout=10)
+    assert response.status_code == 400
+    assert "<code>invalid_state</code>" in response.text
