@@ -87,6 +87,7 @@ def test_the_navigation_works_from_the_keyboard(alice_page):
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1, name="Preferences")).to_be_focused()
+    wait_loaded(page)
     page.keyboard.press("Tab")
     focused = page.evaluate(
         "() => { let e = document.activeElement;"

@@ -1,28 +1,27 @@
 """Fixtures of the account UI's browser tests (a pytest plugin the browser conftest loads).
 
-Chain: one Chromium per session -> a fresh context and page per test -> a BFF that
-allows the example host site to embed it -> the page signed in as alice through
-the real tenant login form. The tenant is reset before each test. A failing test
-saves a screenshot of each of its pages to artifacts/screenshots/.
+Chain: the session's one Chromium (conftest's `browser`) -> a fresh context and
+page per test -> a BFF that allows the example host site to embed it -> the page
+signed in as alice through the real tenant login form. The tenant is reset before
+each test. A failing test saves a screenshot of each of its pages to
+artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.support.servers import LiveServer
 from tests.support.tenant import TenantHooks
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ALICE = ("alice@example.com", "alice-demo-password")
 TIMEOUT_MS = 10_000
 
@@ -35,12 +34,9 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def ui_browser() -> Iterator[Browser]:
-    """Debian's Chromium, shared by every test of the session."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
+def ui_browser(browser) -> Browser:
+    """The one Chromium of the session (tests/browser/conftest.py's `browser`)."""
+    return browser
 
 
 @pytest.fixture(scope="session")
