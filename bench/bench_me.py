@@ -3,9 +3,9 @@
 Run: `.venv/bin/python -m bench.bench_me [--quick] [--rounds N]` from the repo root.
 
 The tenant and the BFF run on loopback ports in this process (threaded werkzeug, as in
-the tests); alice signs in through the real code flow with `requests`. Three sides
-are sampled in interleaved rounds, one request each, over keep-alive connections
-(`bench/alice.py`):
+the tests); alice signs in through the real code flow with `requests`
+(`bench/alice.py`). Three sides are sampled in interleaved rounds, one request each,
+over keep-alive connections:
 
 - `direct`: `GET /api/v2/users/{id}` to the tenant with alice's own bearer token, the
   one the BFF holds (read from the server-side grant: the benchmark may look at it).
