@@ -42,7 +42,7 @@ export const en = {
 
   "error.network": "We could not reach the account service. Check your connection and try again.",
   "error.rate_limited": "Too many requests right now. Try again in {seconds} seconds.",
-  "error.tenant_unavailable": "The sign-in service is not answering right now. Try again in a moment.",
+  "error.tenant_unavailable": "The account service is not answering right now. Try again in a moment.",
   "error.write_outcome_unknown": "We could not confirm whether your change was saved. Your edit is still here: try again, and if it was saved after all you will see both versions to choose from.",
   "error.feature_unavailable": "This action needs a permission your sign-in did not grant.",
   "error.csrf_failed": "Your request was refused for your protection. Reload the page and try again.",

@@ -119,3 +119,17 @@ def test_register_this_browser_as_a_device_then_revoke_it(alice_page):
     expect(page.get_by_text("Test laptop was revoked.")).to_be_visible()
     expect(page.get_by_text("No devices registered from this page.")).to_be_visible()
     expect(page.get_by_role("button", name="Register this browser")).to_be_visible()
+
+
+def test_a_view_that_fails_to_load_says_so_and_retries(alice_page, hooks):
+    page = alice_page
+    hooks.fault("/api/v2/users/", method="GET", status=500, times=20)
+
+    open_view(page, "Security")
+
+    failure = page.get_by_role("alert").filter(has_text="Something went wrong")
+    expect(failure).to_be_visible()
+    screenshot(page, "security-load-failed")
+    hooks.clear_faults()
+    failure.get_by_role("button", name="Try again").click()
+    expect(page.get_by_text("Alice's phone")).to_be_visible()

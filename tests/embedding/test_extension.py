@@ -82,3 +82,17 @@ def test_init_app_later_and_the_extension_handle(embed_env):
 def test_a_root_prefix_is_refused(embed_env):
     with pytest.raises(ValueError, match="url_prefix"):
         SelfServe(Flask("root_host"), url_prefix="/", env=embed_env)
+
+
+def test_the_flask_mount_example_serves_its_home_and_the_account(servers, embed_env, http):
+    from examples.flask_mount.host import create_app
+
+    server = start_server(servers)
+    embed_env["PUBLIC_URL"] = server.url
+    server.serve(create_app(embed_env))
+
+    home = http.get(server.url + "/", timeout=10)
+    shell = http.get(server.url + "/account/security", timeout=10)
+
+    assert 'href="/account/profile"' in home.text
+    assert 'base="/account"' in shell.text
