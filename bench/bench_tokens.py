@@ -11,8 +11,8 @@ sampled in interleaved rounds, each sample a batch of calls (seconds per call):
   checks, PyJWT decode with issuer/audience/leeway, our claim checks).
 - `pyjwt decode`: bare `jwt.decode(token, key, algorithms=["RS256"], audience=...)`
   with the key in hand.
-- `pyjwt header`: `jwt.get_unverified_header`, which our validator calls first to
-  read the `kid` (it shows where the difference between the two comes from).
+- `pyjwt header`: `jwt.get_unverified_header`, which our validator used to call to
+  read the `kid` (kept to show what reading only the header segment saved).
 - `rsa verify`: `cryptography`'s RSA PKCS#1 v1.5 SHA-256 verification of the same
   signing input and signature, decoded beforehand: the floor.
 - `per request`: what a request with an existing session does for tokens: a BFF
