@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 from flask import Flask
 
 from tests.support.servers import LiveServer, RedisServer
@@ -70,6 +71,18 @@ def tenant(tmp_path_factory, bff_server) -> Iterator[Tenant]:
     server.stop()
 
 
+@pytest.fixture
+def hooks(tenant) -> Iterator:
+    """The tenant's test hooks, with demo data, sessions, faults and tweaks reset around
+    the test (`tests/support/tenant.py`)."""
+    from tests.support.tenant import TenantHooks
+
+    tenant_hooks = TenantHooks(tenant.url)
+    tenant_hooks.reset()
+    yield tenant_hooks
+    tenant_hooks.reset()
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path_factory.mktemp("redis"))
@@ -119,9 +132,6 @@ def bff(make_bff) -> Flask:
     """The default BFF: code flow with PKCE, confidential client, filesystem sessions."""
     return make_bff()
 
-
-
-import requests  # noqa: E402 - the signed-in fixtures below were added after the others
 
 
 @pytest.fixture

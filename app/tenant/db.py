@@ -2,14 +2,13 @@
 
 Contract: modules that own tables declare them with `register_schema(sql)` at import
 time; `init_db(path)` creates every registered table; `get_db()` is the request's
-connection (autocommit off: call `commit()` after a write, or use `transaction()`).
+connection (autocommit off: call `commit()` after a write; the directory's writes go
+through `app.tenant.directory.store.write`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app, g
@@ -46,19 +45,6 @@ def get_db() -> sqlite3.Connection:
     if "tenant_db" not in g:
         g.tenant_db = connect(current_app.config["TENANT_DB_PATH"])
     return g.tenant_db
-
-
-@contextmanager
-def transaction() -> Iterator[sqlite3.Connection]:
-    """The request's connection inside BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error)."""
-    conn = get_db()
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.commit()
 
 
 def close_db(_exc: BaseException | None = None) -> None:

@@ -4,7 +4,7 @@ against the BFF's own `/api/openapi.json`, and the tenant's test hooks, reset pe
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 import requests
@@ -46,17 +46,6 @@ class ApiSession(requests.Session):
                 RequestsOpenAPIRequest(response.request), RequestsOpenAPIResponse(response)
             )
         return response
-
-
-@pytest.fixture
-def hooks(tenant) -> Iterator:
-    """The tenant's test hooks; demo data, faults and limits are reset around each test."""
-    from tests.support.tenant import TenantHooks
-
-    hooks = TenantHooks(tenant.url)
-    hooks.reset()
-    yield hooks
-    hooks.reset()
 
 
 @pytest.fixture

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-
-
-@pytest.fixture
-def hooks(tenant) -> Iterator:
-    from tests.support.tenant import TenantHooks
-
-    hooks = TenantHooks(tenant.url)
-    hooks.reset()
-    yield hooks
-    hooks.reset()
 
 
 def session_files(folder: Path) -> list[Path]:

@@ -17,16 +17,9 @@ import requests
 from playwright.sync_api import Page, expect
 
 from tests.support.servers import LiveServer
-from tests.support.tenant import TenantHooks, parse_forms
+from tests.support.tenant import parse_forms
 
 ALICE = ("alice@example.com", "alice-demo-password")
-
-
-@pytest.fixture
-def hooks(tenant) -> TenantHooks:
-    tenant_hooks = TenantHooks(tenant.url)
-    tenant_hooks.reset()
-    return tenant_hooks
 
 
 def bff_user(page: Page) -> tuple[int, dict]:

@@ -18,7 +18,6 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.support.servers import LiveServer
-from tests.support.tenant import TenantHooks
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -57,14 +56,6 @@ def foreign_host_server(bff_server) -> Iterator[LiveServer]:
     server = LiveServer(url_host="127.0.0.1").serve(create_host_app(bff_server.url))
     yield server
     server.stop()
-
-
-@pytest.fixture
-def hooks(tenant) -> TenantHooks:
-    """The tenant's test hooks, with the demo data reset for this test."""
-    tenant_hooks = TenantHooks(tenant.url)
-    tenant_hooks.reset()
-    return tenant_hooks
 
 
 @pytest.fixture

@@ -7,21 +7,12 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.support.tenant import TenantHooks
-
-
-@pytest.fixture(scope="session")
-def hooks(tenant) -> TenantHooks:
-    return TenantHooks(tenant.url)
-
 
 @pytest.fixture
-def fresh(tenant, hooks) -> Iterator:
-    """The tenant with demo data as seeded and no sessions, faults or tweaks."""
-    hooks.reset()
-    yield tenant
-    hooks.clear_faults()
-    hooks.clear_tweaks()
+def fresh(tenant, hooks):
+    """The tenant with demo data as seeded and no sessions, faults or tweaks (the
+    `hooks` fixture resets it around the test)."""
+    return tenant
 
 
 @pytest.fixture

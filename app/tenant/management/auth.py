@@ -48,17 +48,23 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
+def published_key(token: str) -> tuple[object, object | None]:
+    """The `alg` a token's header names and the tenant's published key for its `kid`
+    (None when the kid is absent or unknown). Raises `jwt.InvalidTokenError` when the
+    token has no readable JWT header. Nothing is verified yet."""
+    header = jwt.get_unverified_header(token)
+    kid = header.get("kid")
+    key = current_tenant().keys.public_key(kid) if isinstance(kid, str) else None
+    return header.get("alg"), key
+
+
 def _verify(token: str) -> dict:
     state = current_tenant()
     try:
-        header = jwt.get_unverified_header(token)
+        alg, key = published_key(token)
     except jwt.InvalidTokenError as exc:
         raise unauthorized("Invalid token") from exc
-    if header.get("alg") != ALGORITHM:
-        raise unauthorized("Invalid token")
-    kid = header.get("kid")
-    key = state.keys.public_key(kid) if isinstance(kid, str) else None
-    if key is None:
+    if alg != ALGORITHM or key is None:
         raise unauthorized("Invalid token")
     try:
         claims = jwt.decode(

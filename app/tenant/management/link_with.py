@@ -11,7 +11,7 @@ from __future__ import annotations
 import jwt
 
 from app.tenant.context import current_tenant
-from app.tenant.management.auth import ALGORITHM, LEEWAY_SECONDS
+from app.tenant.management.auth import ALGORITHM, LEEWAY_SECONDS, published_key
 from app.tenant.management.errors import ApiError
 
 
@@ -23,13 +23,11 @@ def secondary_user_id(token: str, calling_azp: str | None) -> str:
     """The user_id the link_with token was issued for."""
     state = current_tenant()
     try:
-        header = jwt.get_unverified_header(token)
+        alg, key = published_key(token)
     except jwt.InvalidTokenError as exc:
         raise _bad("Invalid token (link_with).") from exc
-    if header.get("alg") != ALGORITHM:
+    if alg != ALGORITHM:
         raise _bad("JWT (link_with) must have an alg of RS256.")
-    kid = header.get("kid")
-    key = state.keys.public_key(kid) if isinstance(kid, str) else None
     if key is None:
         raise _bad("Invalid token (link_with).")
     try:
