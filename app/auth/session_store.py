@@ -14,6 +14,9 @@ last request (`session.py` enforces it, and the absolute timeout).
 
 from __future__ import annotations
 
+import struct
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +32,48 @@ from .store import FileStore, RedisStore, Store
 def cookie_name(settings: Settings, name: str) -> str:
     """`name` with the `__Host-` prefix when cookies are Secure (https)."""
     return f"__Host-{name}" if settings.secure_cookies else name
+
+
+#: Seconds between two sweeps of expired session files, per process.
+SWEEP_INTERVAL = 10 * 60
+
+
+class ExpiredFileSweeper:
+    """Deletes expired session and store files, at most every `SWEEP_INTERVAL` seconds.
+
+    Redis expires keys by itself; a folder does not: abandoned sessions would stay on
+    disk for ever (the cache's own pruning is off, as it would evict live sessions).
+    Runs at the end of a request, in whichever worker first finds the interval over.
+    """
+
+    def __init__(self, session_dir: Path, store: FileStore) -> None:
+        self._session_dir = session_dir
+        self._store = store
+        self._lock = threading.Lock()
+        self._next_sweep = time.monotonic() + SWEEP_INTERVAL
+
+    def maybe_sweep(self, _exc: BaseException | None = None) -> None:
+        with self._lock:
+            if time.monotonic() < self._next_sweep:
+                return
+            self._next_sweep = time.monotonic() + SWEEP_INTERVAL
+        self.sweep()
+
+    def sweep(self) -> None:
+        now = time.time()
+        for path in self._session_dir.iterdir():
+            # cachelib's file format: a native unsigned int of the expiry (0: never), then
+            # the pickled session. The store's own folder sits beside the session files.
+            if not path.is_file() or path.name.endswith(".__wz_cache"):
+                continue
+            try:
+                with path.open("rb") as handle:
+                    (expires,) = struct.unpack("I", handle.read(4))
+            except (FileNotFoundError, struct.error):
+                continue  # replaced or written right now
+            if expires and expires < now:
+                path.unlink(missing_ok=True)
+        self._store.sweep()
 
 
 def init_app(app: Flask, settings: Settings) -> Store:
@@ -47,6 +92,9 @@ def init_app(app: Flask, settings: Settings) -> Store:
         cache = FileSystemCache(str(folder), threshold=0, mode=0o600)
         app.config.update(SESSION_TYPE="cachelib", SESSION_CACHELIB=cache)
         store = FileStore(folder / "auth")
+        sweeper = ExpiredFileSweeper(folder, store)
+        app.extensions["selfserve.session_sweeper"] = sweeper
+        app.teardown_request(sweeper.maybe_sweep)
 
     app.config.update(
         SESSION_PERMANENT=True,

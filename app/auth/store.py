@@ -161,6 +161,25 @@ class FileStore:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    def sweep(self) -> int:
+        """Delete the files whose time to live has passed; returns how many.
+
+        Lock files stay: deleting one that another process holds would break its lock.
+        """
+        removed = 0
+        now = time.time()
+        for path in self._dir.iterdir():
+            if path.suffix in (".lock", ".tmp", ".pop") or not path.is_file():
+                continue
+            try:
+                expired = json.loads(path.read_text())["exp"] < now
+            except (FileNotFoundError, ValueError, KeyError, TypeError):
+                continue  # being replaced right now, or not ours
+            if expired:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def add_member(self, key: str, member: str, ttl: float) -> None:
         with self._locked(key):
             current = set(self.get(key) or [])
