@@ -3,7 +3,8 @@
 Contract: `seed_clients(conn, bff_url)` (re)registers the demo clients at every start, so
 their URLs follow the BFF's URL, while a confidential client's secret is generated once
 per data folder and kept. `get_client(conn, client_id)` returns a `Client` (authlib's
-`ClientMixin`) or None.
+`ClientMixin`) or None. `set_client_urls(conn, client_id, urls)` replaces some of a
+client's URLs (a test hook uses it to serve the BFF on another port).
 
 Demo clients (DESIGN.md "Demo data"):
 - `selfserve-demo-bff`: confidential (secret by post or basic), code and implicit flows,
@@ -163,6 +164,26 @@ def seed_clients(conn: sqlite3.Connection, bff_url: str) -> None:
             (client_id, secret if confidential else None, name, json.dumps(spec)),
         )
     conn.commit()
+
+
+#: The URL fields of a client's registration that `set_client_urls` may replace.
+URL_FIELDS = ("callbacks", "allowed_logout_urls", "web_origins", "backchannel_logout_uri")
+
+
+def set_client_urls(conn: sqlite3.Connection, client_id: str, urls: dict) -> Client | None:
+    """Replace the given `URL_FIELDS` of `client_id`'s registration (lists of URLs, and
+    one URL or None for `backchannel_logout_uri`); None when there is no such client.
+    The caller validates the values; `seed_clients` restores the demo registration."""
+    row = conn.execute(
+        "SELECT config FROM tenant_clients WHERE client_id = ?", (client_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    config = {**json.loads(row["config"]), **urls}
+    conn.execute("UPDATE tenant_clients SET config = ? WHERE client_id = ?",
+                 (json.dumps(config), client_id))
+    conn.commit()
+    return get_client(conn, client_id)
 
 
 def _from_row(row: sqlite3.Row) -> Client:

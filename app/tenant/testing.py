@@ -9,6 +9,9 @@ Contract: nothing here is reachable unless the tenant was built with `testing=Tr
   socket is closed with no answer). `/__test__/` itself is never faulted.
 - Tweaks: the next issued ID / access tokens get claims set or removed and are signed in a
   chosen way (`SIGN_MODES`), so relying-party validation can be tested against them.
+- Client URLs: `POST /__test__/clients/<client_id>/urls` replaces some of a client's
+  callbacks, logout URLs, web origins and back-channel logout URI (e.g. for a BFF served
+  on another port); a reset registers the demo clients for the tenant's `bff_url` again.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Blueprint, Flask, abort, current_app, jsonify, request
 from werkzeug.wrappers import Response
 
-from app.tenant import directory
+from app.tenant import clients, directory
 from app.tenant.context import TenantContext, current_tenant
 from app.tenant.db import get_db
 from app.tenant.keys import ALGORITHM
@@ -404,6 +407,31 @@ def backchannel_deliveries():
         return jsonify([delivery.to_json() for delivery in tenant.deliveries])
 
 
+@bp.post("/clients/<client_id>/urls")
+def client_urls(client_id: str):
+    urls = _parse_client_urls(_json_body())
+    client = clients.set_client_urls(get_db(), client_id, urls)
+    if client is None:
+        abort(404)
+    return jsonify({name: getattr(client, name) for name in clients.URL_FIELDS})
+
+
+def _parse_client_urls(body: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(body) - set(clients.URL_FIELDS)
+    if unknown or not body:
+        raise HookInputError(f"give some of {', '.join(clients.URL_FIELDS)}")
+    for name, value in body.items():
+        if name == "backchannel_logout_uri":
+            if value is None:
+                continue  # no back-channel logout for this client
+            value = [value]
+        if not isinstance(value, list) or not all(
+            isinstance(url, str) and url.startswith(("http://", "https://")) for url in value
+        ):
+            raise HookInputError(f"{name} must hold absolute http(s) URLs")
+    return body
+
+
 @bp.get("/users/<path:user_id>")
 def stored_user(user_id: str):
     user = directory.get_user(get_db(), user_id)
@@ -416,5 +444,7 @@ def init_app(app: Flask, tenant: TenantContext) -> None:
     """Turn the hooks on: only ever called for a tenant built with testing=True."""
     assert tenant.testing
     app.extensions[_EXTENSION] = TestState()
+    # Undo `client_urls`: the demo clients point at the BFF's URL again.
+    tenant.on_reset(lambda conn: clients.seed_clients(conn, tenant.bff_url))
     app.register_blueprint(bp)
     app.wsgi_app = FaultInjector(app)  # type: ignore[method-assign]

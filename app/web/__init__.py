@@ -12,7 +12,8 @@ def init_app(app: Flask) -> None:
     security.init_app(app, get_settings(app))
     csrf.init_app(app)
 
-    from . import embed, spa  # the account UI shell and embedding (CORS, iframe page)
+    from . import embed, health, spa  # the account UI shell and embedding (CORS, iframe page)
 
     app.register_blueprint(spa.bp)
+    app.register_blueprint(health.bp)  # /healthz, /readyz
     embed.init_app(app)

@@ -105,6 +105,11 @@ class TenantHooks:
         """Partial update of access_token_ttl, id_token_ttl, refresh_token_ttl (seconds)."""
         return self._call("POST", "settings", values)
 
+    def client_urls(self, client_id: str, **urls: Any) -> dict[str, Any]:
+        """Replace some of a client's `callbacks`, `allowed_logout_urls`, `web_origins`
+        (lists) and `backchannel_logout_uri` (a URL or None); `reset()` undoes it."""
+        return self._call("POST", f"clients/{client_id}/urls", urls)
+
     def backchannel_deliveries(self) -> list[dict[str, Any]]:
         return self._call("GET", "backchannel-deliveries")
 

@@ -1,0 +1,222 @@
+"""The BFF as production runs it: `gunicorn 'app:create_app()'` with several worker
+processes, configured by environment, against the local tenant.
+
+- `gunicorn_server` (module scope, parametrized by `request.param` = a `Deployment`):
+  a gunicorn master in its own process group on 127.0.0.1 and a free port, with
+  PUBLIC_URL `http://localhost:<port>`. Ready when `/readyz` answers 200 and every
+  worker has booted; its log is attached to the failure when it does not start; the
+  process group is always terminated.
+- `deployed` (function scope): that server, with the tenant's demo BFF client pointed at
+  its URL (callbacks, logout URL, back-channel logout URI) after the hooks' reset.
+- Which worker answered a request: the access log records the worker's pid and the
+  request's `X-Probe` header (`Gunicorn.probe` sends one, `Gunicorn.pids` reads them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from gunicorn.config import KNOWN_SETTINGS
+
+from tests.support.servers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+COOKIE = "selfserve-session"
+TIMEOUT = 20
+BFF_CLIENT_ID = "selfserve-demo-bff"
+#: Worker pid (gunicorn writes it as <pid>), the X-Probe header, status, request line.
+ACCESS_FORMAT = '%(p)s %({x-probe}i)s %(s)s "%(r)s"'
+_ACCESS_LINE = re.compile(r'^<(?P<pid>\d+)> (?P<probe>\S+) (?P<status>\d{3}) "(?P<request>.*)"$')
+_BOOT_LINE = re.compile(r"Booting worker with pid: (\d+)")
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """How gunicorn runs the BFF: the session store and the worker model."""
+
+    store: str = "redis"  # "redis" or "filesystem"
+    worker_class: str = "sync"
+    workers: int = 3
+    threads: int = 1
+
+    def __str__(self) -> str:
+        threads = f"x{self.threads}" if self.threads > 1 else ""
+        return f"{self.store}-{self.worker_class}{threads}"
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    pid: int
+    probe: str
+    status: int
+    request: str
+
+
+class Gunicorn:
+    """A running gunicorn master and how to read what its workers did."""
+
+    def __init__(self, proc: subprocess.Popen, url: str, folder: Path, workers: int) -> None:
+        self.proc = proc
+        self.url = url
+        self.access_log = folder / "access.log"
+        self.error_log = folder / "error.log"
+        self.workers = workers
+
+    def log_text(self) -> str:
+        return self.error_log.read_text() if self.error_log.exists() else "(no error log)"
+
+    def access(self) -> list[AccessEntry]:
+        if not self.access_log.exists():
+            return []
+        entries = []
+        for line in self.access_log.read_text().splitlines():
+            match = _ACCESS_LINE.match(line)
+            if match:
+                entries.append(AccessEntry(int(match["pid"]), match["probe"],
+                                           int(match["status"]), match["request"]))
+        return entries
+
+    def probe(self, path: str, *, cookie: str | None = None, method: str = "GET",
+              **kwargs) -> tuple[str, requests.Response]:
+        """One request on a new connection (so any worker may take it), tagged with a
+        fresh `X-Probe` id; returns (id, response)."""
+        probe_id = secrets.token_hex(8)
+        headers = {"X-Probe": probe_id, **kwargs.pop("headers", {})}
+        cookies = {COOKIE: cookie} if cookie else None
+        response = requests.request(method, self.url + path, headers=headers, cookies=cookies,
+                                    timeout=TIMEOUT, allow_redirects=False, **kwargs)
+        return probe_id, response
+
+    def pids(self, probe_ids: Iterable[str], wait: float = 5) -> dict[str, int]:
+        """The worker pid that answered each probe. A worker writes its access line just
+        after the response, so wait a little for the last ones."""
+        wanted = set(probe_ids)
+        deadline = time.monotonic() + wait
+        while True:
+            found = {e.probe: e.pid for e in self.access() if e.probe in wanted}
+            if len(found) == len(wanted) or time.monotonic() > deadline:
+                missing = wanted - set(found)
+                assert not missing, f"no access log line for probes {missing}"
+                return found
+            time.sleep(0.05)
+
+    def worker_pids(self) -> set[int]:
+        return {int(pid) for pid in _BOOT_LINE.findall(self.log_text())}
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+
+
+def start_gunicorn(deployment: Deployment, env: dict[str, str], folder: Path,
+                   ready_path: str = "/readyz") -> Gunicorn:
+    """Start gunicorn for `deployment` with the BFF configured by `env` (PUBLIC_URL is set
+    here); returns once `ready_path` answers 200 and every worker has booted, or raises
+    with gunicorn's log."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    url = f"http://localhost:{port}"
+    command = [
+        sys.executable, "-m", "gunicorn", "app:create_app()",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(deployment.workers),
+        "--worker-class", deployment.worker_class,
+        "--threads", str(deployment.threads),
+        "--timeout", "30", "--graceful-timeout", "2",
+        "--access-logfile", str(folder / "access.log"),
+        "--access-logformat", ACCESS_FORMAT,
+        "--error-logfile", str(folder / "error.log"),
+        "--log-level", "info",
+        # The app's own log records (stderr) go to the error log too.
+        "--capture-output",
+    ]
+    if any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS):
+        # gunicorn >= 25 opens a control socket at one path per user by default, which
+        # several servers (these tests, or a demo) would fight over.
+        command.append("--no-control-socket")
+    process_env = {
+        **os.environ, **env, "PUBLIC_URL": url,
+        # The checkout's `app` package, wherever gunicorn runs from.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    proc = subprocess.Popen(  # noqa: S603 - our own command line
+        command, cwd=folder, env=process_env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    server = Gunicorn(proc, url, folder, deployment.workers)
+    try:
+        _wait_until_ready(server, ready_path)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _wait_until_ready(server: Gunicorn, ready_path: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise AssertionError(f"gunicorn exited ({server.proc.returncode}):\n"
+                                 f"{server.log_text()}")
+        try:
+            ready = requests.get(server.url + ready_path, timeout=2).status_code == 200
+        except requests.ConnectionError:
+            ready = False
+        if ready and len(server.worker_pids()) >= server.workers:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"gunicorn was not ready in {seconds}s:\n{server.log_text()}")
+
+
+@pytest.fixture(scope="module")
+def gunicorn_server(request, tenant, tmp_path_factory) -> Iterator[Gunicorn]:
+    deployment: Deployment = request.param
+    folder = tmp_path_factory.mktemp(f"gunicorn-{deployment}")
+    env = {
+        "AUTH0_DOMAIN": tenant.url,
+        "AUTH0_CLIENT_ID": BFF_CLIENT_ID,
+        "AUTH0_CLIENT_SECRET": tenant.bff_client_secret,
+        "APP_SECRET_KEY": secrets.token_urlsafe(48),
+        "SESSION_TYPE": deployment.store,
+    }
+    if deployment.store == "redis":
+        redis_server = request.getfixturevalue("redis_server")
+        # A database of its own: back-channel logout looks sessions up by user.
+        env["REDIS_URL"] = redis_server.url.rsplit("/", 1)[0] + "/5"
+    else:
+        # Every worker process on this machine shares the folder.
+        env["SESSION_DIR"] = str(folder / "sessions")
+    server = start_gunicorn(deployment, env, folder)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def deployed(gunicorn_server, hooks) -> Gunicorn:
+    """The module's gunicorn, with the demo BFF client registered for its URL."""
+    root = gunicorn_server.url
+    hooks.client_urls(
+        BFF_CLIENT_ID,
+        callbacks=[f"{root}/callback", f"{root}/link/callback"],
+        allowed_logout_urls=[f"{root}/"],
+        web_origins=[root],
+        backchannel_logout_uri=f"{root}/backchannel-logout",
+    )
+    assert gunicorn_server.proc.poll() is None, gunicorn_server.log_text()
+    return gunicorn_server
