@@ -126,9 +126,10 @@ class Gunicorn:
 
 def start_gunicorn(deployment: Deployment, env: dict[str, str], folder: Path,
                    ready_path: str = "/readyz") -> Gunicorn:
-    """Start gunicorn for `deployment` with the BFF configured by `env` (PUBLIC_URL is set
-    here); returns once `ready_path` answers 200 and every worker has booted, or raises
-    with gunicorn's log."""
+    """Start gunicorn for `deployment` with the BFF configured by `env` (PUBLIC_URL is
+    `http://localhost:<port>` unless `env` sets it, e.g. as behind a proxy); returns once
+    `ready_path` answers 200 and every worker has booted, or raises with gunicorn's log.
+    `Gunicorn.url` is where the server itself listens."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://localhost:{port}"
@@ -151,7 +152,7 @@ def start_gunicorn(deployment: Deployment, env: dict[str, str], folder: Path,
         # several servers (these tests, or a demo) would fight over.
         command.append("--no-control-socket")
     process_env = {
-        **os.environ, **env, "PUBLIC_URL": url,
+        **os.environ, "PUBLIC_URL": url, **env,
         # The checkout's `app` package, wherever gunicorn runs from.
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
