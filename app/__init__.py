@@ -13,6 +13,11 @@ from flask import Flask
 from . import paths
 from .config import Settings, load_settings
 
+#: Bytes a request body may have. The largest legitimate bodies are a form_post
+#: callback (two tokens) and a 10 KB metadata edit written with JSON escapes; without
+#: a limit any signed-in user could make a worker read gigabytes into memory.
+MAX_REQUEST_BYTES = 64 * 1024
+
 
 def create_app(env: Mapping[str, str] | None = None, *, settings: Settings | None = None) -> Flask:
     """Build the BFF. `env` overrides the process environment; `settings` skips reading it.
@@ -26,7 +31,9 @@ def create_app(env: Mapping[str, str] | None = None, *, settings: Settings | Non
         static_folder=str(paths.STATIC),
         static_url_path="/static",
     )
-    app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False)
+    app.config.update(
+        SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES
+    )
     app.extensions["selfserve.settings"] = settings
 
     from . import auth, selfservice, web

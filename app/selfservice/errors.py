@@ -44,6 +44,7 @@ PROBLEM_CODES: dict[str, str] = {
     "rate_limited": "Too many requests to the tenant; retry after `retry_after` seconds.",
     "tenant_unavailable": "The tenant did not answer usefully after retries.",
     "write_outcome_unknown": "A change was sent but no answer came: reload and check.",
+    "request_entity_too_large": "The request body is larger than the API accepts (64 KB).",
     "not_found": "No such API path.",
     "method_not_allowed": "The path exists but not with this method.",
     "internal_error": "An error on our side.",

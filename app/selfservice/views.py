@@ -79,7 +79,11 @@ def _session_id() -> str:
 
 
 def _json_body() -> Any:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        # Nesting deeper than the parser can follow: `silent` covers only ValueError.
+        body = None
     if body is None:
         raise Problem(400, "invalid_request", "Send a JSON body with Content-Type:"
                       " application/json.", errors=[{"path": "", "message": "Not JSON."}])
