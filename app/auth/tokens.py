@@ -174,6 +174,10 @@ def unverified_segment(raw: str, index: int) -> dict[str, Any]:
         value = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
     except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"segment {index} is not base64url JSON") from error
+    except RecursionError:
+        # Anyone can post a token (back-channel logout): nesting too deep to parse is
+        # a malformed token, not a server error.
+        raise ValueError(f"segment {index} is nested too deeply") from None
     if not isinstance(value, dict):
         raise ValueError(f"segment {index} is not a JSON object")
     return value
