@@ -23,7 +23,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -237,6 +237,10 @@ class ManagementClient:
 
     def operation_for(self, method: str, path: str) -> Operation:
         """The operation `method path` (under /api/v2) is, or `ForbiddenRequest`."""
+        # The HTTP stack resolves `.` and `..` segments (urllib3 does; a server may after
+        # decoding %2e), so such a path would reach another endpoint than the one matched.
+        if any(unquote(segment) in (".", "..") for segment in path.split("/")):
+            raise ForbiddenRequest(f"{method} {path}: dot segments are not allowed")
         for op in OPERATIONS.values():
             if op.method == method.upper() and op.pattern.match(path):
                 return op
