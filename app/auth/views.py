@@ -124,7 +124,9 @@ def _start(kind: str, **kwargs) -> Response:
         raise Problem(
             503, "tenant_unavailable",
             "The sign-in service is not answering right now. Try again in a moment.",
-            retry_url=request.full_path.rstrip("?"),
+            # full_path leaves out the mount prefix; without it the link would lead
+            # to the host site's own page of that path.
+            retry_url=request.script_root + request.full_path.rstrip("?"),
         ).with_headers(Retry_After="5") from None
     response = redirect(started.url, 302)
     response.set_cookie(
