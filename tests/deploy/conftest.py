@@ -1,5 +1,6 @@
-"""The BFF as production runs it: `gunicorn 'app:create_app()'` with several worker
-processes, configured by environment, against the local tenant.
+"""The BFF as production runs it: gunicorn with the configuration file of
+docs/deployment.md (`app:create_app()`, several worker processes), configured by
+environment, against the local tenant.
 
 - `gunicorn_server` (module scope, parametrized by `request.param` = a `Deployment`):
   a gunicorn master in its own process group on 127.0.0.1 and a free port, with
@@ -27,17 +28,17 @@ from pathlib import Path
 
 import pytest
 import requests
-from gunicorn.config import KNOWN_SETTINGS
 
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+DEPLOYMENT_DOC = ROOT / "docs" / "deployment.md"
 COOKIE = "selfserve-session"
 TIMEOUT = 20
 BFF_CLIENT_ID = "selfserve-demo-bff"
 #: Worker pid (gunicorn writes it as <pid>), the X-Probe header, status, request line.
 ACCESS_FORMAT = '%(p)s %({x-probe}i)s %(s)s "%(r)s"'
-_ACCESS_LINE = re.compile(r'^<(?P<pid>\d+)> (?P<probe>\S+) (?P<status>\d{3}) "(?P<request>.*)"$')
+_ACCESS_LINE = re.compile(r'<(?P<pid>\d+)> (?P<probe>\S+) (?P<status>\d{3}) "(?P<request>.*)"$')
 _BOOT_LINE = re.compile(r"Booting worker with pid: (\d+)")
 
 
@@ -81,7 +82,7 @@ class Gunicorn:
             return []
         entries = []
         for line in self.access_log.read_text().splitlines():
-            match = _ACCESS_LINE.match(line)
+            match = _ACCESS_LINE.search(line)  # after the log handler's own prefix
             if match:
                 entries.append(AccessEntry(int(match["pid"]), match["probe"],
                                            int(match["status"]), match["request"]))
@@ -124,6 +125,14 @@ class Gunicorn:
                 self.proc.wait(timeout=10)
 
 
+def documented_config() -> str:
+    """The gunicorn.conf.py that docs/deployment.md gives (its python block)."""
+    text = DEPLOYMENT_DOC.read_text()
+    match = re.search(r"```python\n(# gunicorn\.conf\.py.*?)```", text, re.S)
+    assert match, f"no gunicorn.conf.py block in {DEPLOYMENT_DOC}"
+    return match.group(1)
+
+
 def start_gunicorn(deployment: Deployment, env: dict[str, str], folder: Path,
                    ready_path: str = "/readyz") -> Gunicorn:
     """Start gunicorn for `deployment` with the BFF configured by `env` (PUBLIC_URL is
@@ -133,33 +142,29 @@ def start_gunicorn(deployment: Deployment, env: dict[str, str], folder: Path,
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://localhost:{port}"
+    config = folder / "gunicorn.conf.py"
+    config.write_text(documented_config())
+    # The documented configuration, with only the port, the worker model and the access
+    # log format (worker pid and X-Probe) changed on the command line.
     command = [
-        sys.executable, "-m", "gunicorn", "app:create_app()",
+        sys.executable, "-m", "gunicorn", "-c", str(config),
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(deployment.workers),
         "--worker-class", deployment.worker_class,
         "--threads", str(deployment.threads),
-        "--timeout", "30", "--graceful-timeout", "2",
-        "--access-logfile", str(folder / "access.log"),
         "--access-logformat", ACCESS_FORMAT,
-        "--error-logfile", str(folder / "error.log"),
-        "--log-level", "info",
-        # The app's own log records (stderr) go to the error log too.
-        "--capture-output",
     ]
-    if any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS):
-        # gunicorn >= 25 opens a control socket at one path per user by default, which
-        # several servers (these tests, or a demo) would fight over.
-        command.append("--no-control-socket")
     process_env = {
         **os.environ, "PUBLIC_URL": url, **env,
         # The checkout's `app` package, wherever gunicorn runs from.
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
-    proc = subprocess.Popen(  # noqa: S603 - our own command line
-        command, cwd=folder, env=process_env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    # As configured, access lines go to stdout, gunicorn's and the app's log to stderr.
+    with (folder / "access.log").open("ab") as stdout, (folder / "error.log").open("ab") as stderr:
+        proc = subprocess.Popen(  # noqa: S603 - our own command line
+            command, cwd=folder, env=process_env, start_new_session=True,
+            stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
+        )
     server = Gunicorn(proc, url, folder, deployment.workers)
     try:
         _wait_until_ready(server, ready_path)

@@ -5,6 +5,7 @@ answered."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import sqlite3
 import time
@@ -24,6 +25,7 @@ SYNC_FILES = Deployment(store="filesystem")
 GTHREAD_REDIS = Deployment(store="redis", worker_class="gthread", threads=4)
 BOTH_STORES = pytest.mark.parametrize("gunicorn_server", [SYNC_REDIS, SYNC_FILES],
                                       indirect=True, ids=str)
+JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+")
 EVERY_DEPLOYMENT = pytest.mark.parametrize(
     "gunicorn_server", [SYNC_REDIS, SYNC_FILES, GTHREAD_REDIS], indirect=True, ids=str)
 
@@ -49,6 +51,12 @@ def answering_workers(server: Gunicorn, probes: list[tuple[str, requests.Respons
     return pids
 
 
+def assert_no_token_logged(server: Gunicorn) -> None:
+    """Neither log holds a JWT (ID, access or logout token)."""
+    logs = server.log_text() + server.access_log.read_text()
+    assert not JWT.search(logs), JWT.search(logs).group(0)[:40]
+
+
 def refresh_count(tenant) -> int:
     """Refresh tokens the tenant has issued: one at sign-in, one more per refresh
     (it rotates them)."""
@@ -67,6 +75,7 @@ def test_a_session_holds_on_every_worker(deployed):
         # Without the cookie, every worker says so as JSON.
         anonymous = probe_many(deployed, "/bff/user", None, count=6)
         assert {r.status_code for _, r in anonymous} == {401}
+    assert_no_token_logged(deployed)
 
 
 @EVERY_DEPLOYMENT
@@ -75,6 +84,7 @@ def test_concurrent_requests_across_workers_refresh_the_token_once(deployed, hoo
     browser, cookie = signed_in_cookie(deployed)
     with browser:
         before = refresh_count(tenant)
+        logged = deployed.log_text().count("access token refreshed")
         time.sleep(2.2)  # within half of the token's lifetime of its expiry: refresh due
         # Slow token answers widen the window in which a second refresh could start.
         hooks.fault("/oauth/token", delay=0.5, times=5)
@@ -86,6 +96,9 @@ def test_concurrent_requests_across_workers_refresh_the_token_once(deployed, hoo
         after = probe_many(deployed, "/bff/user", cookie, count=6)
         assert {r.status_code for _, r in after} == {200}
         assert refresh_count(tenant) == before + 1
+    # The app's own log (configured as docs/deployment.md says) saw one refresh too.
+    assert deployed.log_text().count("access token refreshed") == logged + 1
+    assert_no_token_logged(deployed)
 
 
 @BOTH_STORES
@@ -110,6 +123,8 @@ def test_back_channel_logout_to_one_worker_ends_the_session_on_all(deployed, hoo
         assert answering_workers(deployed, ended) - receivers
         assert {r.status_code for _, r in probe_many(deployed, "/bff/user", bob_cookie)} \
             == {200}
+    assert "back-channel logout ended 1 session(s)" in deployed.log_text()
+    assert_no_token_logged(deployed)
 
 
 @BOTH_STORES
