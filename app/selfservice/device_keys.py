@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from .store import KeyValueStore
 
-DEVICE_ID = re.compile(r"^[-A-Fa-f0-9]{1,36}$")
+DEVICE_ID = re.compile(r"[-A-Fa-f0-9]{1,36}")  # fullmatch: `$` would let a final "\n" in
 MAX_DEVICE_NAME = 100
 MAX_PUBLIC_KEY_CHARS = 8192
 
@@ -58,11 +58,13 @@ def parse_registration(body: Any) -> tuple[dict[str, str], list[dict[str, str]]]
     name = body.get("device_name")
     if not isinstance(name, str) or not name.strip():
         errors.append({"path": "/device_name", "message": "Give the device a name."})
-    elif len(name) > MAX_DEVICE_NAME or any(ord(c) < 32 for c in name):
+    elif len(name) > MAX_DEVICE_NAME or not name.isprintable():
+        # Not printable: control characters, and format characters such as bidi
+        # overrides that would make the device list show another name than stored.
         errors.append({"path": "/device_name", "message":
                        f"Use at most {MAX_DEVICE_NAME} printable characters."})
     device_id = body.get("device_id")
-    if not isinstance(device_id, str) or not DEVICE_ID.match(device_id):
+    if not isinstance(device_id, str) or not DEVICE_ID.fullmatch(device_id):
         errors.append({"path": "/device_id", "message":
                        "Use 1 to 36 hexadecimal digits and dashes (e.g. a UUID)."})
     public_key = body.get("public_key")
