@@ -8,6 +8,7 @@ Every call has the configured timeout; failures raise `TenantError`.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import requests
@@ -19,6 +20,17 @@ from flask import Flask
 from ..config import Settings
 
 BASE_SCOPES = ("openid", "profile", "email")
+
+
+class _DropCodeVerifier(logging.Filter):
+    """authlib logs each PKCE verifier at DEBUG while building an /authorize URL. With the
+    code from an access log line it redeems a public client's sign-in: never log it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Using code_verifier")
+
+
+logging.getLogger("authlib.integrations.base_client.sync_app").addFilter(_DropCodeVerifier())
 
 
 class TenantError(Exception):
