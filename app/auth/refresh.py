@@ -17,6 +17,7 @@ with the same token would be refused.
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from typing import Any
 
@@ -56,10 +57,12 @@ def ensure_fresh(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> 
 
     store = auth.store
     lock = "lock:refresh:" + session_id
-    lock_ttl = auth.settings.http_timeout + 5
+    token = secrets.token_hex(12)
+    # Outlasts one token request: connecting and reading may each take http_timeout.
+    lock_ttl = 2 * auth.settings.http_timeout + 5
     deadline = time.monotonic() + lock_ttl + 1
     while True:
-        if store.add(lock, True, lock_ttl):
+        if store.add(lock, token, lock_ttl):
             try:
                 current = grants.load(store, session_id)
                 if current is None:
@@ -68,7 +71,7 @@ def ensure_fresh(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> 
                     return current
                 return _refresh(auth, session_id, current)
             finally:
-                store.delete(lock)
+                store.delete_if(lock, token)
         time.sleep(_WAIT_STEP)
         current = grants.load(store, session_id)
         if current is None:

@@ -7,7 +7,11 @@ sees. Values are JSON. Contract (both backends):
 - `get(key)`, `set(key, value, ttl)`, `delete(key)`: plain values with a time to live.
 - `add(key, value, ttl) -> bool`: set only if absent, atomically (a lock, a replay guard).
 - `pop(key)`: read and delete atomically; of two concurrent callers only one gets the value.
+- `delete_if(key, value) -> bool`: delete only while the key still holds `value`,
+  atomically (a lock released by its holder only).
 - `add_member(key, member, ttl)`, `members(key)`, `remove_member(key, member)`: a set.
+
+`lock(store, name, ttl, wait)` builds a mutual exclusion on `add` and `delete_if`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import os
 import secrets
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,9 +37,43 @@ class Store(Protocol):
     def delete(self, key: str) -> None: ...
     def add(self, key: str, value: Any, ttl: float) -> bool: ...
     def pop(self, key: str) -> Any | None: ...
+    def delete_if(self, key: str, value: Any) -> bool: ...
     def add_member(self, key: str, member: str, ttl: float) -> None: ...
     def members(self, key: str) -> set[str]: ...
     def remove_member(self, key: str, member: str) -> None: ...
+
+
+class LockTimeout(RuntimeError):
+    """Another holder kept the lock for longer than the caller would wait."""
+
+
+@contextlib.contextmanager
+def lock(store: Store, name: str, *, ttl: float, wait: float) -> Iterator[None]:
+    """Hold `name` exclusively across threads and processes, for at most `ttl` seconds.
+
+    `ttl` must outlast the work done under the lock: it only exists so that a holder
+    that died cannot block the others for ever. Waits up to `wait` seconds, then
+    raises `LockTimeout`. Released only by its holder (a lock that expired and was
+    taken by another is left to that one).
+    """
+    key = "lock:" + name
+    token = secrets.token_hex(12)
+    deadline = time.monotonic() + wait
+    while not store.add(key, token, ttl):
+        if time.monotonic() > deadline:
+            raise LockTimeout(name)
+        time.sleep(0.02)
+    try:
+        yield
+    finally:
+        store.delete_if(key, token)
+
+
+# Compare-and-delete in one step on the server.
+_DELETE_IF = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
 
 
 class RedisStore:
@@ -43,6 +82,7 @@ class RedisStore:
     def __init__(self, client: redis.Redis, prefix: str = "selfserve:") -> None:
         self._redis = client
         self._prefix = prefix
+        self._delete_if = client.register_script(_DELETE_IF)
 
     def _k(self, key: str) -> str:
         return self._prefix + key
@@ -64,6 +104,9 @@ class RedisStore:
         raw = self._redis.getdel(self._k(key))
         return None if raw is None else json.loads(raw)
 
+    def delete_if(self, key: str, value: Any) -> bool:
+        return bool(self._delete_if(keys=[self._k(key)], args=[json.dumps(value)]))
+
     def add_member(self, key: str, member: str, ttl: float) -> None:
         with self._redis.pipeline() as pipe:
             pipe.sadd(self._k(key), member)
@@ -83,7 +126,8 @@ class FileStore:
 
     One file per key (named by the key's hash) holding `{"exp": epoch, "value": ...}`.
     Writes go to a temporary file and are renamed into place; `add` relies on
-    `O_EXCL`, `pop` on an atomic rename, sets on an `flock`ed lock file.
+    `link()` failing on an existing name, `pop` on an atomic rename; read-modify-write
+    steps (sets, `delete_if`, taking over an expired key) hold the folder's `flock`.
     """
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
@@ -125,18 +169,25 @@ class FileStore:
         with os.fdopen(fd, "w") as handle:
             handle.write(json.dumps({"exp": time.time() + ttl, "value": value}))
         try:
-            for _ in range(2):
+            try:
+                # link() fails if the name exists: atomic, and readers never see a
+                # half-written file.
+                os.link(tmp, path)
+                return True
+            except FileExistsError:
+                pass
+            # Taken, or expired (e.g. a lock whose holder died). Taking an expired key
+            # over is a read-then-replace: under the key's flock, so that of two
+            # processes finding it expired only one gets it.
+            with self._locked():
+                if self._read(path) is not None:
+                    return False
+                path.unlink(missing_ok=True)
                 try:
-                    # link() fails if the name exists: atomic, and readers never see a
-                    # half-written file.
                     os.link(tmp, path)
-                    return True
                 except FileExistsError:
-                    if self._read(path) is not None:
-                        return False
-                    # Expired (e.g. a lock whose holder died): take it over once.
-                    path.unlink(missing_ok=True)
-            return False
+                    return False  # a plain add got there first
+                return True
         finally:
             os.unlink(tmp)
 
@@ -152,9 +203,18 @@ class FileStore:
         finally:
             claimed.unlink(missing_ok=True)
 
+    def delete_if(self, key: str, value: Any) -> bool:
+        with self._locked():
+            if self._read(self._path(key)) != value:
+                return False
+            self.delete(key)
+            return True
+
     @contextlib.contextmanager
-    def _locked(self, key: str):
-        with open(self._path(key).with_suffix(".lock"), "a") as lock:
+    def _locked(self):
+        # One lock file for the whole folder: the sections it guards are a read and a
+        # rename, and per-key lock files would pile up (one per session).
+        with open(self._dir / "store.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
@@ -164,7 +224,7 @@ class FileStore:
     def sweep(self) -> int:
         """Delete the files whose time to live has passed; returns how many.
 
-        Lock files stay: deleting one that another process holds would break its lock.
+        The folder's lock file stays: deleting it under a holder would break the lock.
         """
         removed = 0
         now = time.time()
@@ -181,7 +241,7 @@ class FileStore:
         return removed
 
     def add_member(self, key: str, member: str, ttl: float) -> None:
-        with self._locked(key):
+        with self._locked():
             current = set(self.get(key) or [])
             current.add(member)
             self.set(key, sorted(current), ttl)
@@ -190,7 +250,7 @@ class FileStore:
         return set(self.get(key) or [])
 
     def remove_member(self, key: str, member: str) -> None:
-        with self._locked(key):
+        with self._locked():
             current = set(self.get(key) or [])
             current.discard(member)
             if current:

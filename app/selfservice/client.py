@@ -184,6 +184,15 @@ class ManagementClient:
         self.session.mount("https://", adapter)
         self.session.headers.update({"Accept": "application/json"})
 
+    @property
+    def longest_call(self) -> float:
+        """Seconds one call may take at most, retries, backoff and rate-limit waits
+        included: what a lock held around a call must outlast."""
+        attempts = self.read_attempts + self.rate_limit_retries
+        backoffs = sum(self.backoff * 2 ** (n - 1) for n in range(1, self.read_attempts))
+        return (attempts * sum(self.timeout) + backoffs
+                + self.rate_limit_retries * self.max_rate_limit_wait)
+
     # --- the eight operations -------------------------------------------------------
 
     def get_user(self, caller: Caller) -> dict[str, Any]:

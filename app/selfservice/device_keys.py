@@ -108,9 +108,10 @@ class DeviceRegistry:
                     None)
 
     @contextmanager
-    def locked(self) -> Iterator[DeviceRegistry]:
-        """Hold the user's registry while a tenant call and the record change happen."""
-        with self._store.lock(self._key, ttl=30, wait=10):
+    def locked(self, ttl: float) -> Iterator[DeviceRegistry]:
+        """Hold the user's registry while a tenant call (lasting at most `ttl` seconds)
+        and the record change happen."""
+        with self._store.lock(self._key, ttl=ttl, wait=10):
             yield self
 
     def add(self, credential_id: str, device_name: str, device_id: str) -> dict[str, str]:

@@ -4,26 +4,21 @@ Contract: `KeyValueStore(store)` wraps the `app.auth.store.Store` that follows
 `SESSION_TYPE` (a folder for `filesystem`, Redis for `redis`), so what one worker
 writes every other one sees, and it outlives sessions. Keys get the prefix `api:`.
 `set(key, value)` without a ttl keeps the value for `FOREVER` seconds (device
-registrations). `lock(name)` is a mutual exclusion across threads and processes,
-held at most `ttl` seconds (a holder that died cannot block others for longer).
+registrations). `lock(name, ttl)` is `app.auth.store.lock`: a mutual exclusion
+across threads and processes, held at most `ttl` seconds.
 """
 
 from __future__ import annotations
 
-import secrets
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
-from app.auth.store import Store
+from app.auth.store import LockTimeout, Store, lock
+
+__all__ = ["FOREVER", "KeyValueStore", "LockTimeout"]
 
 FOREVER = 10 * 365 * 24 * 3600.0
 PREFIX = "api:"
-
-
-class LockTimeout(RuntimeError):
-    """Another request held the lock for longer than we wait."""
 
 
 class KeyValueStore:
@@ -41,19 +36,6 @@ class KeyValueStore:
     def delete(self, key: str) -> None:
         self._store.delete(PREFIX + key)
 
-    @contextmanager
-    def lock(self, name: str, ttl: float = 10.0, wait: float = 5.0) -> Iterator[None]:
-        """Hold `name` exclusively (an atomic add of our own token; released by us)."""
-        key = f"{PREFIX}lock:{name}"
-        token = secrets.token_hex(8)
-        deadline = time.monotonic() + wait
-        while not self._store.add(key, token, ttl):
-            if time.monotonic() > deadline:
-                raise LockTimeout(name)
-            time.sleep(0.02)
-        try:
-            yield
-        finally:
-            # Only the holder releases; after our ttl another holder may own the key.
-            if self._store.get(key) == token:
-                self._store.delete(key)
+    def lock(self, name: str, ttl: float, wait: float = 5.0) -> AbstractContextManager[None]:
+        """Hold `name` exclusively; `ttl` must outlast the work done under it."""
+        return lock(self._store, PREFIX + name, ttl=ttl, wait=wait)

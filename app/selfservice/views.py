@@ -9,6 +9,7 @@ request: paths name only the signed-in user's own resources. Responses are
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
@@ -54,6 +55,11 @@ def _client() -> ManagementClient:
 
 def _store() -> KeyValueStore:
     return current_app.extensions["selfserve.api_store"]
+
+
+def _metadata_lock(caller: Caller) -> AbstractContextManager[None]:
+    """One metadata change at a time per user, held through a read and a write."""
+    return _store().lock(f"metadata:{caller.user_id}", ttl=2 * _client().longest_call + 5)
 
 
 def _profiles() -> ProfileCache:
@@ -175,7 +181,7 @@ def patch_metadata() -> Response:
     client, profiles = _client(), _profiles()
     # One change at a time per user, so that the If-Match check and the write are not
     # interleaved with another tab's (Auth0 itself has no conditional write).
-    with _store().lock(f"metadata:{caller.user_id}"):
+    with _metadata_lock(caller):
         user = profiles.fresh(client, caller, _session_id())
         current = user.get("user_metadata") or {}
         current_tag = metadata_etag(current)
@@ -308,7 +314,7 @@ def confirm_link() -> tuple[Response, int]:
             raise Problem(409, "metadata_unreadable", "The other account's preferences"
                           " cannot be read, so they cannot be copied. Link without copying,"
                           " or cancel.")
-        with _store().lock(f"metadata:{caller.user_id}"):
+        with _metadata_lock(caller):
             primary = profiles.fresh(client, caller, _session_id())
             current = primary.get("user_metadata") or {}
             patch, copied, skipped = linking.copy_plan(current, secondary_metadata)
@@ -389,7 +395,7 @@ def create_device_credential() -> tuple[Response, int]:
     fields, errors = parse_registration(_json_body())
     if errors:
         raise _invalid(errors)
-    with DeviceRegistry(_store(), caller.user_id).locked() as registry:
+    with DeviceRegistry(_store(), caller.user_id).locked(_client().longest_call + 5) as registry:
         if registry.find_device(fields["device_id"]):
             raise Problem(409, "device_exists", "A key for this device is already registered."
                           " Revoke it first to register a new one.")
@@ -411,7 +417,7 @@ def create_device_credential() -> tuple[Response, int]:
 @login_required
 def delete_device_credential(credential_id: str) -> Response:
     caller = _caller("devices")
-    with DeviceRegistry(_store(), caller.user_id).locked() as registry:
+    with DeviceRegistry(_store(), caller.user_id).locked(_client().longest_call + 5) as registry:
         if registry.find(credential_id) is None:
             raise Problem(404, "device_not_found", "This app registered no device key with"
                           " that id for you.")

@@ -9,7 +9,7 @@ import uuid
 import pytest
 import redis
 
-from app.auth.store import FileStore, RedisStore
+from app.auth.store import FileStore, LockTimeout, RedisStore, lock
 
 
 @pytest.fixture(params=["filesystem", "redis"])
@@ -82,3 +82,43 @@ def test_sets(store):
     store.remove_member("s", "b")
     assert store.members("s") == set()
     assert store.members("never") == set()
+
+
+def test_delete_if_deletes_only_the_value_it_names(store):
+    store.set("k", "mine", 5)
+    assert not store.delete_if("k", "theirs")
+    assert store.get("k") == "mine"
+    assert store.delete_if("k", "mine")
+    assert store.get("k") is None
+    assert not store.delete_if("k", "mine")
+
+
+def test_taking_over_an_expired_key_is_atomic_across_threads(store):
+    assert store.add("expired", "dead holder", 0.1)
+    time.sleep(0.2)
+    wins: list[int] = []
+    barrier = threading.Barrier(16)
+
+    def contend(i: int) -> None:
+        barrier.wait()
+        if store.add("expired", i, 5):
+            wins.append(i)
+
+    threads = [threading.Thread(target=contend, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(wins) == 1
+    assert store.get("expired") == wins[0]
+
+
+def test_a_lock_that_expired_under_its_holder_stays_with_the_next_holder(store):
+    first = lock(store, "work", ttl=0.2, wait=1)
+    first.__enter__()
+    time.sleep(0.3)  # the first holder overran its ttl; the next one takes the lock
+    with lock(store, "work", ttl=5, wait=1):
+        first.__exit__(None, None, None)  # the first holder finishes late
+        with pytest.raises(LockTimeout):  # ...and must not have released the second's
+            with lock(store, "work", ttl=5, wait=0.2):
+                pass
