@@ -118,18 +118,29 @@ def _check_cookies(settings: Settings) -> CheckResult:
                        " session cookies would travel unprotected; serve it over https")
 
 
+def _redacted(url: str) -> str:
+    """`url` without its password, for printing."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username or ''}:***@{parts.hostname}" + (
+        f":{parts.port}" if parts.port else ""
+    )
+    return parts._replace(netloc=netloc).geturl()
+
+
 def _check_session_store(settings: Settings) -> CheckResult:
     if settings.session_type != "redis":
         return CheckResult("PASS", "sessions", f"filesystem store in {settings.session_dir}"
                            " (one server; use SESSION_TYPE=redis for several)")
     import redis
 
+    where = _redacted(settings.redis_url)
     try:
         redis.from_url(settings.redis_url, socket_timeout=settings.http_timeout).ping()
     except redis.RedisError as error:
-        return CheckResult("FAIL", "sessions", f"Redis at {settings.redis_url} does not answer"
-                           f" ({error})")
-    return CheckResult("PASS", "sessions", f"Redis at {settings.redis_url} answers")
+        return CheckResult("FAIL", "sessions", f"Redis at {where} does not answer ({error})")
+    return CheckResult("PASS", "sessions", f"Redis at {where} answers")
 
 
 def run_checks(settings: Settings) -> list[CheckResult]:

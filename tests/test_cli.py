@@ -147,3 +147,12 @@ def test_check_command_exit_status(tenant, bff_server, tmp_path):
     bad = subprocess.run([*SELFSERVE, "check"], env=env, cwd=tmp_path, capture_output=True,  # noqa: S603
                          text=True, timeout=60)
     assert bad.returncode == 1 and "APP_SECRET_KEY" in bad.stdout
+
+
+def test_check_never_prints_the_redis_password(tenant, bff_server):
+    url = f"redis://default:s3cret-pass@127.0.0.1:{free_port()}/0"
+    results = run_checks(load_settings(_check_env(tenant, bff_server, SESSION_TYPE="redis",
+                                                  REDIS_URL=url)))
+    printed = "\n".join(r.line() for r in results)
+    assert "s3cret-pass" not in printed
+    assert "redis://default:***@127.0.0.1:" in printed
