@@ -61,6 +61,9 @@ def test_client_id_must_be_the_tokens_client(api, alice_token):
          " device_name."),
         ({"device_id": "x" * 3}, "'String does not match pattern ^[-A-Fa-f0-9]+$: xxx' on"
          " property device_id."),
+        # The spec's pattern is an ECMAScript regex: `$` does not allow a final newline.
+        ({"device_id": "abcd\n"}, "'String does not match pattern ^[-A-Fa-f0-9]+$: abcd\n'"
+         " on property device_id."),
         ({"device_id": "a" * 37}, "'String is too long (37 chars), maximum 36' on property"
          " device_id."),
         ({"device_name": 7}, "'Expected type string but found type integer' on property"

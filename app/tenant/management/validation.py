@@ -98,7 +98,9 @@ def expect_string(
         raise invalid_body(
             f"String is too long ({len(value)} chars), maximum {max_length}", prop
         )
-    if pattern is not None and re.search(pattern, value) is None:
+    # The OpenAPI patterns are ECMAScript regexes, where `$` ends the string; Python's
+    # `$` also matches before a final newline, so it becomes `\Z` here.
+    if pattern is not None and re.search(re.sub(r"(?<!\\)\$", r"\\Z", pattern), value) is None:
         raise invalid_body(f"String does not match pattern {pattern}: {value}", prop)
     return value
 
