@@ -27,20 +27,26 @@ def test_values_expire(store):
     assert store.get("a") is None
 
 
-def test_add_is_atomic_across_threads(store):
+def _winners_of_a_race_to_add(store, key: str, threads: int = 16) -> list[int]:
+    """Start `threads` threads at once, each adding its number under `key`."""
     wins: list[int] = []
-    barrier = threading.Barrier(16)
+    barrier = threading.Barrier(threads)
 
     def contend(i: int) -> None:
         barrier.wait()
-        if store.add("lock", i, 5):
+        if store.add(key, i, 5):
             wins.append(i)
 
-    threads = [threading.Thread(target=contend, args=(i,)) for i in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    runners = [threading.Thread(target=contend, args=(i,)) for i in range(threads)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join()
+    return wins
+
+
+def test_add_is_atomic_across_threads(store):
+    wins = _winners_of_a_race_to_add(store, "lock")
     assert len(wins) == 1
     assert store.get("lock") == wins[0]
 
@@ -96,19 +102,7 @@ def test_delete_if_deletes_only_the_value_it_names(store):
 def test_taking_over_an_expired_key_is_atomic_across_threads(store):
     assert store.add("expired", "dead holder", 0.1)
     time.sleep(0.2)
-    wins: list[int] = []
-    barrier = threading.Barrier(16)
-
-    def contend(i: int) -> None:
-        barrier.wait()
-        if store.add("expired", i, 5):
-            wins.append(i)
-
-    threads = [threading.Thread(target=contend, args=(i,)) for i in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    wins = _winners_of_a_race_to_add(store, "expired")
     assert len(wins) == 1
     assert store.get("expired") == wins[0]
 

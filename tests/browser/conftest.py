@@ -55,7 +55,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser, request) -> Iterator[BrowserContext]:
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     yield context
     report = getattr(request.node, "browser_report_call", None)

@@ -97,10 +97,10 @@ def test_the_navigation_works_from_the_keyboard(alice_page):
 
 
 @pytest.mark.parametrize("scheme,width", [("dark", 1200), ("light", 390), ("dark", 390)])
-def test_views_at_phone_width_and_in_dark_mode(ui_browser, ui_bff, bff_server, scheme, width):
+def test_views_at_phone_width_and_in_dark_mode(browser, ui_bff, bff_server, scheme, width):
     from tests.browser.ui_fixtures import sign_in_ui
 
-    context = ui_browser.new_context(viewport={"width": width, "height": 844}, color_scheme=scheme)
+    context = browser.new_context(viewport={"width": width, "height": 844}, color_scheme=scheme)
     try:
         page = context.new_page()
         sign_in_ui(page, bff_server.url)

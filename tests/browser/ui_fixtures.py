@@ -15,27 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS
 from tests.support.servers import LiveServer
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 ALICE = ("alice@example.com", "alice-demo-password")
-TIMEOUT_MS = 10_000
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"ui_report_{report.when}", report)
-
-
-@pytest.fixture(scope="session")
-def ui_browser(browser) -> Browser:
-    """The one Chromium of the session (tests/browser/conftest.py's `browser`)."""
-    return browser
 
 
 @pytest.fixture(scope="session")
@@ -67,18 +52,11 @@ def ui_bff(make_bff, host_server, hooks, bff_env):
 
 
 @pytest.fixture
-def ui_context(ui_browser, request) -> Iterator[BrowserContext]:
-    context = ui_browser.new_context(viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
+def ui_context(context) -> BrowserContext:
+    """The conftest's fresh context (screenshots on failure), with `expect` waiting as
+    long as the context does."""
     expect.set_options(timeout=TIMEOUT_MS)
-    yield context
-    failed = getattr(request.node, "ui_report_call", None)
-    if failed is not None and failed.failed:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.name)
-        for index, page in enumerate(context.pages):
-            page.screenshot(path=str(SCREENSHOTS / f"FAILED-{name}-{index}.png"), full_page=True)
-    context.close()
+    return context
 
 
 @pytest.fixture
