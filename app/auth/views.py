@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify, redirect, request, url_for
 from ..selfservice.features import features_for
 from ..web import csrf
 from ..web.problems import Problem, problem_response, wants_json
+from ..web.security import no_store
 from . import flow, logout, session, transactions
 from .oauth_client import TenantError
 from .services import services
@@ -29,10 +30,7 @@ MAX_FORM_POST = 64 * 1024
 log = logging.getLogger(__name__)
 
 
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(no_store)
 
 
 @bp.get("/login")

@@ -23,6 +23,7 @@ from app.auth.session import (
     pending_link,
 )
 from app.web.problems import Problem, problem_response
+from app.web.security import no_store
 
 from . import linking, metadata
 from .client import Caller, ManagementClient, ManagementError, TenantError
@@ -119,11 +120,7 @@ def _busy(_error: LockTimeout) -> Response:
         " moment.", retry_after=1).with_headers(Retry_After="1"))
 
 
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    # Personal data: no shared or browser cache keeps it; the SPA revalidates with ETags.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(no_store)
 
 
 # --- the document -----------------------------------------------------------------------

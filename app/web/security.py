@@ -33,6 +33,13 @@ def content_security_policy(settings: Settings) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
+def no_store(response: Response) -> Response:
+    """`after_request` hook for blueprints whose answers are personal or one-time:
+    no shared or browser cache keeps them (the SPA revalidates with ETags)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     csp = content_security_policy(settings)
     headers = {
