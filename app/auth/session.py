@@ -125,6 +125,8 @@ def login_problem(*, silent: bool) -> Problem:
         401,
         "login_required",
         "Your session has expired. Sign in again." if silent else "Sign in to continue.",
+        # `error` as well as `code`: DESIGN.md's contract for `/bff/user` names it so.
+        error="login_required",
         login_url=url_for("auth.login", **params),
     )
 

@@ -99,6 +99,8 @@ SCHEMAS: dict[str, Any] = {
             "detail": {"type": "string"},
             "errors": {"type": "array", "items": _ref("FieldError")},
             "login_url": {"type": "string"},
+            "error": {"type": "string", "description": "`login_required` only: the same"
+                      " value as `code`, as the session contract names it."},
             "retry_after": {"type": "integer"},
             "feature": {"type": "string", "enum": list(FEATURES)},
             "missing_scopes": {"type": "array", "items": {"type": "string"}},

@@ -35,7 +35,10 @@ def test_without_a_session_bff_user_is_401_json(http):
     response = http.get(http.bff_url + "/bff/user", allow_redirects=False, timeout=10)
     assert response.status_code == 401
     assert response.headers["Content-Type"] == "application/problem+json"
-    assert response.json()["login_url"].startswith("/login?")
+    body = response.json()
+    assert body["login_url"].startswith("/login?")
+    # DESIGN.md's contract: {"error": "login_required", "login_url": ...}
+    assert body["error"] == body["code"] == "login_required"
 
 
 def test_the_implicit_flow_signs_in_by_form_post(make_bff, bff_server):
