@@ -1,12 +1,12 @@
 """The sign-in and link flows: start a transaction, and finish it from the callback.
 
 Contract:
-- `begin(kind, ...) -> Started`: a new transaction (`transactions.py`) and the
-  tenant `/authorize` URL; the view sets `Started.cookie` (the browser binding).
-- `finish(kind, params, binding_for) -> Finished`: checks the transaction, turns a
-  code into tokens (code flow) or takes them from the form_post (implicit), and
-  validates the ID and access tokens. Raises `CallbackFailed` (code, detail,
-  retry URL) for everything that must not sign anyone in; nothing is stored then.
+- `begin(auth, kind, ...) -> Started`: a new transaction (`transactions.py`) and the
+  tenant `/authorize` URL; the view sets the browser binding cookie `Started` names.
+- `finish(auth, kind, params, from_post=, binding_for=) -> Finished`: checks the
+  transaction, turns a code into tokens (code flow) or takes them from the form_post
+  (implicit), and validates the ID and access tokens. Raises `CallbackFailed` (code,
+  detail, retry URL) for everything that must not sign anyone in; nothing is stored then.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def begin(
     )
 
 
-def retry_url_for(transaction: Transaction | None, kind: str) -> str:
+def retry_url_for(transaction: Transaction | None) -> str:
     if transaction is not None and transaction.kind == "link" and transaction.connection:
         return url_for("auth.link", connection=transaction.connection)
     if transaction is not None:
@@ -228,4 +228,4 @@ def _failed(
     status: int, code: str, detail: str, transaction: Transaction | None, kind: str
 ) -> CallbackFailed:
     log.warning("%s callback refused: %s: %s", kind, code, detail)
-    return CallbackFailed(status, code, detail, retry_url_for(transaction, kind))
+    return CallbackFailed(status, code, detail, retry_url_for(transaction))

@@ -1,8 +1,8 @@
 """Ending sessions: the tenant's logout URL, and back-channel logout from the tenant.
 
 Contract:
-- `tenant_logout_url(return_to)`: `{tenant}/v2/logout?client_id=...&returnTo=...`.
-- `backchannel_logout(raw_token) -> int`: validates the logout token (`tokens.py`),
+- `tenant_logout_url(auth, return_to)`: `{tenant}/v2/logout?client_id=...&returnTo=...`.
+- `backchannel_logout(auth, raw_token) -> int`: validates the logout token (`tokens.py`),
   refuses a replayed `jti`, ends every session of that tenant session (`sid`) or,
   without `sid`, of that user (`sub`), whichever worker created them; returns how
   many ended. Raises `InvalidToken` for a bad or replayed token.
