@@ -24,8 +24,6 @@ bp = Blueprint("auth", __name__)
 
 #: The SPA route that shows a pending link for confirmation (see static/ routes).
 PENDING_LINK_ROUTE = "/linked-accounts?pending=1"
-#: Bytes a form_post callback may have (two tokens and a few short fields).
-MAX_FORM_POST = 64 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +141,8 @@ def _callback(kind: str) -> Response:
     auth = services()
     endpoint = "auth.callback" if kind == "login" else "auth.link_callback"
     if request.method == "POST":
-        if (request.content_length or 0) > MAX_FORM_POST or not request.form.get("state"):
+        # The app-wide MAX_CONTENT_LENGTH already refuses an oversized body (413).
+        if not request.form.get("state"):
             raise Problem(
                 400, "invalid_state", "This sign-in response is not one we can accept.",
                 retry_url=url_for("auth.login"),

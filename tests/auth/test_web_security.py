@@ -135,3 +135,11 @@ def test_a_form_post_without_state_is_not_parked(bff, http):
     response = http.post(http.bff_url + "/callback", data={"id_token": "x"}, timeout=10)
     assert response.status_code == 400
     assert "<code>invalid_state</code>" in response.text
+
+
+def test_an_oversized_form_post_is_refused_before_it_is_parked(bff, http):
+    fields = {"state": "x", "id_token": "x" * (70 * 1024)}
+    response = http.post(http.bff_url + "/callback", data=fields, allow_redirects=False,
+                         timeout=10)
+    assert response.status_code == 413
+    assert "<code>request_entity_too_large</code>" in response.text
