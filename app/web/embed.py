@@ -16,7 +16,9 @@ Contracts:
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, make_response, render_template, request
+from flask import Blueprint, Flask, Response, make_response, render_template, request
+
+from .problems import Problem
 
 bp = Blueprint("embed", __name__)
 
@@ -26,11 +28,11 @@ EXPOSED_HEADERS = "ETag, Retry-After, Location"
 PREFLIGHT_MAX_AGE = "600"  # seconds a browser may cache a preflight answer
 
 
-def allowed_origins(app: Flask | None = None) -> tuple[str, ...]:
+def allowed_origins() -> tuple[str, ...]:
     """The origins that may embed the UI and call the BFF with credentials."""
     from app import get_settings
 
-    return get_settings(app or current_app).embed_allowed_origins
+    return get_settings().embed_allowed_origins
 
 
 @bp.get("/embed", endpoint="frame")
@@ -53,8 +55,6 @@ def _preflight() -> Response | None:
         return None
     origin = request.headers.get("Origin", "")
     if origin not in allowed_origins():
-        from app.web.problems import Problem
-
         raise Problem(
             403,
             "origin_not_allowed",
