@@ -110,7 +110,8 @@ def _origin(name: str, raw: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _positive_int(name: str, raw: str | None, default: int) -> int:
+def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:
+    raw = values.get(name)
     if raw is None or raw == "":
         return default
     try:
@@ -165,7 +166,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f" choose from: {' '.join(CURRENT_USER_SCOPES)}."
         )
 
-    public_url = get("PUBLIC_URL", "http://localhost:8000").strip().rstrip("/")
+    public_url = get("PUBLIC_URL", Settings.public_url).strip().rstrip("/")
     parts = urlsplit(public_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"PUBLIC_URL={public_url!r} is not an absolute http(s) URL of this app.")
@@ -176,7 +177,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"SESSION_TYPE={session_type!r} is unknown: use filesystem (one server) or redis"
             " (several servers, with REDIS_URL)."
         )
-    redis_url = get("REDIS_URL", "redis://127.0.0.1:6379/0").strip()
+    redis_url = get("REDIS_URL", Settings.redis_url).strip()
     if session_type == "redis" and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(f"REDIS_URL={redis_url!r} is not a redis:// or rediss:// URL.")
 
@@ -207,14 +208,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_dir=get("SESSION_DIR", "").strip() or str(Path("var") / "sessions"),
         redis_url=redis_url,
         embed_allowed_origins=origins,
-        idle_timeout=_positive_int("SESSION_IDLE_TIMEOUT", get("SESSION_IDLE_TIMEOUT"), 30 * 60),
+        # The defaults are the field defaults of `Settings`, written once there.
+        idle_timeout=_positive_int(values, "SESSION_IDLE_TIMEOUT", Settings.idle_timeout),
         absolute_timeout=_positive_int(
-            "SESSION_ABSOLUTE_TIMEOUT", get("SESSION_ABSOLUTE_TIMEOUT"), 12 * 60 * 60
+            values, "SESSION_ABSOLUTE_TIMEOUT", Settings.absolute_timeout
         ),
-        http_timeout=float(_positive_int("HTTP_TIMEOUT", get("HTTP_TIMEOUT"), 10)),
+        http_timeout=float(_positive_int(values, "HTTP_TIMEOUT", int(Settings.http_timeout))),
         metadata_schema_path=schema_path,
-        transaction_ttl=_positive_int(
-            "AUTH_TRANSACTION_TTL", get("AUTH_TRANSACTION_TTL"), 5 * 60
-        ),
+        transaction_ttl=_positive_int(values, "AUTH_TRANSACTION_TTL", Settings.transaction_ttl),
         link_connections=connections or DEFAULT_LINK_CONNECTIONS,
     )

@@ -17,7 +17,8 @@ def _clean_environment(monkeypatch, tmp_path):
     # The process environment and a .env in the working directory must not leak in.
     for name in ("AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "APP_SECRET_KEY",
                  "AUTH0_FLOW", "AUTH0_SCOPES", "PUBLIC_URL", "SESSION_TYPE", "REDIS_URL",
-                 "EMBED_ALLOWED_ORIGINS", "METADATA_SCHEMA"):
+                 "EMBED_ALLOWED_ORIGINS", "METADATA_SCHEMA", "SESSION_IDLE_TIMEOUT",
+                 "SESSION_ABSOLUTE_TIMEOUT", "HTTP_TIMEOUT", "AUTH_TRANSACTION_TTL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -31,6 +32,9 @@ def test_defaults_for_a_hosted_tenant():
     assert settings.flow == "code"
     assert settings.scopes == CURRENT_USER_SCOPES
     assert settings.session_type == "filesystem"
+    assert settings.public_url == "http://localhost:8000"
+    assert (settings.idle_timeout, settings.absolute_timeout) == (30 * 60, 12 * 60 * 60)
+    assert (settings.http_timeout, settings.transaction_ttl) == (10.0, 5 * 60)
 
 
 def test_local_tenant_url_is_allowed_on_loopback():
