@@ -4,10 +4,12 @@ Contract: `problem_for(error)` maps every `ManagementError` to an
 `app.web.problems.Problem`; the codes are listed in `PROBLEM_CODES` and in the
 OpenAPI document. `feature_unavailable(feature, missing)` is the 403 for a scope the
 session was not granted. Tenant wording is passed on only where it helps the user.
+Call it in a request: a 401 carries a `login_url` for this request.
 """
 
 from __future__ import annotations
 
+from app.auth.session import login_problem
 from app.web.problems import Problem
 
 from .client import (
@@ -103,10 +105,12 @@ def problem_for(error: ManagementError) -> Problem:
             " was confirmed; reload the page and try again in a moment.",
         )
     if error.status == 401:
+        # The session's own 401 members (`error`, `login_url`), renewing silently if possible.
         return Problem(
             401,
             "login_required",
             "Your sign-in is no longer accepted by the account service. Sign in again.",
+            **login_problem(silent=True).extra,
         )
     if error.status == 403 and error.error_code == "insufficient_scope":
         return feature_unavailable(op.feature, list(FEATURES[op.feature]))

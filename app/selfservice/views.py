@@ -71,7 +71,7 @@ def _caller(*features: str) -> Caller:
     """The signed-in user as a Management API caller, once each feature's scopes are held."""
     user = current_user()
     if user is None:  # login_required ran first; this guards a view that forgot it
-        raise Problem(401, "login_required", "Sign in first.")
+        raise login_problem(silent=False)
     for feature in features:
         missing = missing_scopes(feature, user.scopes)
         if missing:
@@ -106,11 +106,7 @@ def _invalid(errors: list[dict[str, str]], code: str = "invalid_request",
 
 @bp.errorhandler(ManagementError)
 def _management_error(error: ManagementError) -> Response:
-    problem = problem_for(error)
-    if problem.code == "login_required":
-        # The tenant no longer takes the token: sign in again, silently if possible.
-        problem.extra["login_url"] = login_problem(silent=True).extra["login_url"]
-    return problem_response(problem)
+    return problem_response(problem_for(error))
 
 
 @bp.errorhandler(LockTimeout)

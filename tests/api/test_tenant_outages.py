@@ -121,7 +121,7 @@ def test_a_token_the_tenant_refuses_asks_for_a_new_sign_in(api, hooks):
     hooks.faults(path=USERS, method="GET", status=401, times=1)
     response = api.get("/api/me")
     assert response.status_code == 401
-    assert response.json()["code"] == "login_required"
+    assert response.json()["code"] == response.json()["error"] == "login_required"
     assert "prompt=none" in response.json()["login_url"]
 
 
