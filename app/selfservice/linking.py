@@ -4,7 +4,7 @@ Contract:
 - `connections(names)`: the connections `/link/<connection>` accepts (settings'
   `link_connections`) with their strategy, inferred from the name: the Management API
   that would tell is not self-service.
-- `preview(client, primary, pending, primary_email)`: what linking `pending` will do:
+- `preview(client, pending, primary_email)`: what linking `pending` will do:
   the other account's email and its warnings, and its `user_metadata` read with the
   other account's own token (that metadata is lost by linking unless copied);
   `read_secondary_metadata` is that read (None: it could not be read).

@@ -1,4 +1,4 @@
-"""Fixtures for the auth tests: the tenant's test hooks, reset around each test."""
+"""Helpers for the auth tests (the fixtures they use are in tests/conftest.py)."""
 
 from __future__ import annotations
 

@@ -58,15 +58,10 @@ def test_a_public_client_signs_in_with_pkce(make_bff, bff_server):
         assert http.get(bff_server.url + "/bff/user", timeout=10).status_code == 200
 
 
-def test_fewer_granted_scopes_sign_in_and_show_which_features_are_off(bff, http, tenant):
-    from tests.support.tenant import TenantHooks
-
-    hooks = TenantHooks(tenant.url)
-    hooks.reset()
+def test_fewer_granted_scopes_sign_in_and_show_which_features_are_off(bff, http, hooks):
     hooks.tweak_tokens(access_token={"set": {"scope": "openid profile email read:current_user"}})
     assert sign_in(http, http.bff_url).status_code == 200
     body = http.get(http.bff_url + "/bff/user", timeout=10).json()
     assert body["scopes"] == ["email", "openid", "profile", "read:current_user"]
     assert body["features"] == {"profile": True, "metadata": False, "identities": False,
                                 "mfa": False, "devices": False}
-    hooks.reset()

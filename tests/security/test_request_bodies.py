@@ -76,7 +76,8 @@ def test_deeply_nested_json_in_other_bodies_is_a_400(browser):
 def test_the_session_survives_a_refused_body(bff, bff_server, hooks):
     with requests.Session() as http:
         sign_in(http, bff_server.url)
-        http.patch(bff_server.url + "/api/me/metadata", data=b"x" * (1024 * 1024),
-                   headers={"X-CSRF": "1", "Origin": bff_server.url,
-                            "Content-Type": "application/json"}, timeout=30)
+        refused = http.patch(bff_server.url + "/api/me/metadata", data=b"x" * (1024 * 1024),
+                             headers={"X-CSRF": "1", "Origin": bff_server.url,
+                                      "Content-Type": "application/json"}, timeout=30)
+        assert refused.status_code == 413
         assert http.get(bff_server.url + "/bff/user", timeout=10).status_code == 200
