@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .device_keys import DEVICE_ID, MAX_DEVICE_NAME
 from .errors import PROBLEM_CODES
 from .features import FEATURES
 from .metadata import MAX_BYTES, MAX_DEPTH, MAX_KEY_LENGTH
+from .profile import TTL as PROFILE_TTL
 
 PROBLEM = "application/problem+json"
 
@@ -269,8 +271,8 @@ SCHEMAS: dict[str, Any] = {
         "required": ["device_name", "device_id", "public_key"],
         "additionalProperties": False,
         "properties": {
-            "device_name": {"type": "string", "minLength": 1, "maxLength": 100},
-            "device_id": {"type": "string", "pattern": "^[-A-Fa-f0-9]{1,36}$",
+            "device_name": {"type": "string", "minLength": 1, "maxLength": MAX_DEVICE_NAME},
+            "device_id": {"type": "string", "pattern": f"^{DEVICE_ID.pattern}$",
                           "description": "1 to 36 hex digits and dashes, e.g. a UUID."},
             "public_key": {"type": "string", "description": "An RSA, EC or Ed25519 public"
                            " key: PEM (`-----BEGIN PUBLIC KEY-----`, SubjectPublicKeyInfo) or"
@@ -289,7 +291,8 @@ def build_openapi(script_root: str = "") -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/me": {"get": _op(
             "Your profile",
-            "The profile, cached per session for 30 s and dropped on every write. " + ETAG_DOC
+            f"The profile, cached per session for {PROFILE_TTL} s and dropped on every write. "
+            + ETAG_DOC
             + " `If-None-Match` with the current tag gives 304.",
             "profile",
             {"200": _json(_ref("Profile"), "The profile.", headers=_etag_header()),
