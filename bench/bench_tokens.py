@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from werkzeug.test import EnvironBuilder
 
+from app import get_settings
 from app.auth.services import EXTENSION as AUTH_EXTENSION
 from app.auth.session import current_user
 from bench.alice import Alice, sign_in_alice
@@ -69,7 +70,7 @@ class TokenSides:
             stack.hooks.mint({**claims, "jti": secrets.token_urlsafe(12)})
             for _ in range(EXTRA_TOKENS)
         ]
-        self.audience = stack.audience
+        self.audience = get_settings(stack.bff_app).audience
         kid = jwt.get_unverified_header(alice.access_token)["kid"]
         self.key = self.validator.jwks.key_for(kid)
         if not isinstance(self.key, rsa.RSAPublicKey):

@@ -36,14 +36,6 @@ class Stack:
     bff_app: Flask
     hooks: TenantHooks
 
-    @property
-    def issuer(self) -> str:
-        return self.tenant_url + "/"
-
-    @property
-    def audience(self) -> str:
-        return self.issuer + "api/v2/"
-
 
 def _not_ready(environ, start_response):
     start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
