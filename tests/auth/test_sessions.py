@@ -6,14 +6,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-import uuid
 
 import pytest
 import redis
 import requests
 
 from app import create_app
-from app.auth.tokens import BACKCHANNEL_EVENT
+from tests.support.backchannel import logout_claims, sid_of
 from tests.support.login import sign_in
 from tests.support.servers import LiveServer
 
@@ -137,25 +136,6 @@ def test_the_stored_session_stays_small(make_bff, store_env, bff_server, bff_env
     assert max(grant_sizes) < 8 * 1024
 
 
-def logout_token(hooks, tenant, **claims) -> str:
-    now = int(time.time())
-    base = {
-        "iss": tenant.issuer, "aud": "selfserve-demo-bff", "iat": now, "exp": now + 120,
-        "jti": uuid.uuid4().hex, "events": {BACKCHANNEL_EVENT: {}},
-    }
-    base.update(claims)
-    return hooks.mint({k: v for k, v in base.items() if v is not None})
-
-
-def sid_of(tenant, user_id: str) -> str:
-    """The tenant's SSO session id of `user_id` (read from its store, as an observer)."""
-    with sqlite3.connect(tenant.data_dir / "tenant.sqlite3") as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        table = next(t for t in tables if "session" in t and "oauth" not in t)
-        rows = conn.execute(f"SELECT sid FROM {table} WHERE user_id = ?", (user_id,)).fetchall()
-        return rows[-1][0]
-
-
 def test_logging_out_at_the_tenant_ends_the_bff_session_by_back_channel(bff_url, hooks, tenant):
     with requests.Session() as http:
         sign_in(http, bff_url)
@@ -192,7 +172,7 @@ def test_back_channel_logout_ends_sessions_held_by_another_worker(
             sign_in(alice, bff_url)
             sign_in(bob, bff_url, "bob@example.com", "bob-demo-password")
             alice_sub = alice.get(bff_url + "/bff/user", timeout=10).json()["user"]["sub"]
-            token = logout_token(hooks, tenant, sub=alice_sub, sid=sid_of(tenant, alice_sub))
+            token = hooks.mint(logout_claims(tenant, sub=alice_sub, sid=sid_of(tenant, alice_sub)))
             answer = requests.post(worker_b.url + "/backchannel-logout",
                                    data={"logout_token": token}, timeout=10)
             assert answer.status_code == 200, answer.text
@@ -224,11 +204,7 @@ def test_a_bad_logout_token_is_refused_and_ends_nothing(bff_url, hooks, tenant, 
     with requests.Session() as http:
         sign_in(http, bff_url)
         sub = http.get(bff_url + "/bff/user", timeout=10).json()["user"]["sub"]
-        claims = {"sub": sub, **changes}
-        now = int(time.time())
-        base = {"iss": tenant.issuer, "aud": "selfserve-demo-bff", "iat": now, "exp": now + 120,
-                "jti": uuid.uuid4().hex, "events": {BACKCHANNEL_EVENT: {}}, **claims}
-        token = hooks.mint({k: v for k, v in base.items() if v is not None}, sign=sign)
+        token = hooks.mint(logout_claims(tenant, **{"sub": sub, **changes}), sign=sign)
         answer = requests.post(bff_url + "/backchannel-logout", data={"logout_token": token},
                                timeout=10)
         assert answer.status_code == 400

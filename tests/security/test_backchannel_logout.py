@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import base64
 import json
-import sqlite3
 import time
-import uuid
 
 import pytest
 import requests
 
-from app.auth.tokens import BACKCHANNEL_EVENT
+from tests.support.backchannel import logout_claims, sid_of
 from tests.support.login import sign_in
 
 
@@ -28,22 +26,6 @@ def post_logout(bff_url: str, token: str) -> requests.Response:
 
 def status(http: requests.Session, bff_url: str) -> int:
     return http.get(bff_url + "/bff/user", timeout=10).status_code
-
-
-def sid_of(tenant, user_id: str) -> str:
-    """The tenant's newest SSO session id of `user_id`, read from its store."""
-    with sqlite3.connect(tenant.data_dir / "tenant.sqlite3") as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        table = next(t for t in tables if "session" in t and "oauth" not in t)
-        rows = conn.execute(f"SELECT sid FROM {table} WHERE user_id = ?", (user_id,)).fetchall()
-        return rows[-1][0]
-
-
-def logout_claims(tenant, **claims) -> dict:
-    now = int(time.time())
-    base = {"iss": tenant.issuer, "aud": "selfserve-demo-bff", "iat": now, "exp": now + 120,
-            "jti": uuid.uuid4().hex, "events": {BACKCHANNEL_EVENT: {}}, **claims}
-    return {k: v for k, v in base.items() if v is not None}
 
 
 @pytest.mark.parametrize(
