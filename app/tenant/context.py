@@ -1,9 +1,9 @@
 """The running tenant's identity and state, shared by its blueprints.
 
 Contract: `app.extensions["tenant"]` is a `TenantContext`; `current_tenant()` returns it
-inside a request. The Management API verifies access tokens with
-`verify_access_token(token)`, which pins RS256, the issuer, the audience and a kid
-published in the JWKS.
+inside a request. `verify_access_token(token)` pins RS256, the issuer, the audience
+and a kid published in the JWKS; `published_key(token)` is the key lookup every
+verifier of the tenant's own tokens starts with.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from flask import current_app
 
 from app.tenant.keys import ALGORITHM, KeyRing
@@ -87,12 +88,18 @@ class TenantContext:
     def on_reset(self, hook: Callable[[sqlite3.Connection], None]) -> None:
         self.reset_hooks.append(hook)
 
+    def published_key(self, token: str) -> tuple[Any, RSAPublicKey | None]:
+        """The `alg` a token's header names and the published key for its `kid` (None when
+        the kid is absent or unknown). Raises `jwt.InvalidTokenError` when the token has no
+        readable JWT header. Nothing is verified yet."""
+        header = jwt.get_unverified_header(token)
+        kid = header.get("kid")
+        return header.get("alg"), self.keys.public_key(kid) if isinstance(kid, str) else None
+
     def verify_access_token(self, token: str, audience: str | None = None) -> dict[str, Any]:
         """The claims of an access token this tenant issued for `audience` (default: the
         Management API). Raises `jwt.InvalidTokenError` (or a subclass) otherwise."""
-        header = jwt.get_unverified_header(token)
-        kid = header.get("kid")
-        key = self.keys.public_key(kid) if isinstance(kid, str) else None
+        _alg, key = self.published_key(token)
         if key is None:
             raise jwt.InvalidTokenError("unknown signing key")
         return jwt.decode(

@@ -14,17 +14,14 @@ from dataclasses import dataclass
 import jwt
 from flask import g, request
 
-from app.tenant.context import current_tenant
+from app.tenant.context import LEEWAY_SECONDS, current_tenant
+from app.tenant.keys import ALGORITHM
 from app.tenant.management.errors import (
     ApiError,
     insufficient_scope,
     unauthorized,
     unowned_resource,
 )
-
-ALGORITHM = "RS256"
-#: Clock skew tolerated between the token's issuer and us, in seconds.
-LEEWAY_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -48,20 +45,10 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
-def published_key(token: str) -> tuple[object, object | None]:
-    """The `alg` a token's header names and the tenant's published key for its `kid`
-    (None when the kid is absent or unknown). Raises `jwt.InvalidTokenError` when the
-    token has no readable JWT header. Nothing is verified yet."""
-    header = jwt.get_unverified_header(token)
-    kid = header.get("kid")
-    key = current_tenant().keys.public_key(kid) if isinstance(kid, str) else None
-    return header.get("alg"), key
-
-
 def _verify(token: str) -> dict:
     state = current_tenant()
     try:
-        alg, key = published_key(token)
+        alg, key = state.published_key(token)
     except jwt.InvalidTokenError as exc:
         raise unauthorized("Invalid token") from exc
     if alg != ALGORITHM or key is None:

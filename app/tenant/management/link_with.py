@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import jwt
 
-from app.tenant.context import current_tenant
-from app.tenant.management.auth import ALGORITHM, LEEWAY_SECONDS, published_key
+from app.tenant.context import LEEWAY_SECONDS, current_tenant
+from app.tenant.keys import ALGORITHM
 from app.tenant.management.errors import ApiError
 
 
@@ -23,7 +23,7 @@ def secondary_user_id(token: str, calling_azp: str | None) -> str:
     """The user_id the link_with token was issued for."""
     state = current_tenant()
     try:
-        alg, key = published_key(token)
+        alg, key = state.published_key(token)
     except jwt.InvalidTokenError as exc:
         raise _bad("Invalid token (link_with).") from exc
     if alg != ALGORITHM:

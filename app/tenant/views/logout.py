@@ -64,8 +64,7 @@ def _verify_id_token_hint(hint: str) -> dict | None:
     """The claims of an ID token this tenant signed (expiry not checked, per OIDC)."""
     tenant = current_tenant()
     try:
-        kid = jwt.get_unverified_header(hint).get("kid")
-        key = tenant.keys.public_key(kid) if isinstance(kid, str) else None
+        _alg, key = tenant.published_key(hint)
         if key is None:
             return None
         return jwt.decode(
