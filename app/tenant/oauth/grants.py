@@ -35,10 +35,6 @@ def _existing(user: store.EndUser) -> store.EndUser | None:
     return user if directory.user_exists(get_db(), user.user_id) else None
 
 
-def _response_mode(request, response_type_default: str) -> str:
-    return responses.requested_mode(request.payload.data) or response_type_default
-
-
 class _IssuesTenantTokens:
     """Replaces authlib's opaque bearer tokens with the tenant's JWT access tokens."""
 
@@ -126,8 +122,7 @@ class CodeGrant(_IssuesTenantTokens, _ValidatesAuth0Parameters, grants.Authoriza
         params = [("code", code)]
         if self.request.payload.state:
             params.append(("state", self.request.payload.state))
-        mode = _response_mode(self.request, "query")
-        return responses.deliver(redirect_uri, params, mode)
+        return responses.deliver(redirect_uri, params, self.request.extras.response_mode)
 
 
 class S256CodeChallenge(CodeChallenge):
@@ -192,8 +187,7 @@ class ImplicitGrant(_IssuesTenantTokens, _ValidatesAuth0Parameters, OpenIDImplic
         params = self.create_granted_params(grant_user)
         if self.request.payload.state:
             params.append(("state", self.request.payload.state))
-        mode = _response_mode(self.request, self.DEFAULT_RESPONSE_MODE)
-        return responses.deliver(redirect_uri, params, mode)
+        return responses.deliver(redirect_uri, params, self.request.extras.response_mode)
 
 
 class RefreshGrant(_IssuesTenantTokens, grants.RefreshTokenGrant):
