@@ -61,17 +61,12 @@ function present(rendered) {
   return [rendered].flat(Infinity).filter((node) => node !== null && node !== undefined && node !== false);
 }
 
-/** Base class of the views: holds the shared context and a load/retry cycle. */
+/**
+ * Base class of the views: a load/retry cycle. The app sets `ctx` before the view
+ * is connected: {api, base, mode, user, features, params, href, announce, emit,
+ * navigate, openTopLevel} (see SelfServeAccount.context()).
+ */
 export class View extends HTMLElement {
-  /** ctx: {api, user, features, navigate, announce, signIn, mode, base, params} */
-  set ctx(value) {
-    this._ctx = value;
-  }
-
-  get ctx() {
-    return this._ctx;
-  }
-
   connectedCallback() {
     this.classList.add("view");
     // The heading stays put across reloads so that focus placed on it survives.
@@ -85,20 +80,13 @@ export class View extends HTMLElement {
     this.body.setAttribute("aria-busy", "true");
     this.body.replaceChildren(loading());
     try {
-      const result = await this.load();
-      this.result = result;
-      this.body.replaceChildren(...present(this.render(result)));
+      this.body.replaceChildren(...present(this.render(await this.load())));
     } catch (error) {
       if (error && error.code === "login_required") return; // the app takes over
       this.body.replaceChildren(failure(error, () => this.run()));
     } finally {
       this.body.removeAttribute("aria-busy");
     }
-  }
-
-  /** Render again from the last loaded result (after a local change). */
-  refresh() {
-    this.body.replaceChildren(...present(this.render(this.result)));
   }
 
   /** The view's title (the focus target after navigation) and intro. */
@@ -110,6 +98,6 @@ export class View extends HTMLElement {
 
   focusHeading() {
     const title = this.querySelector(".view-title");
-    if (title) title.focus({ preventScroll: false });
+    if (title) title.focus();
   }
 }

@@ -124,7 +124,7 @@ class DevicesView extends View {
       this.ctx.emit("saved", { what: "device-revoked", id: credential.id });
       await this.run();
       this.ctx.announce(t("devices.revoked", { name }));
-      this.querySelector(".view-title")?.focus();
+      this.focusHeading();
     } catch (error) {
       if (error.code !== "login_required") this.message.replaceChildren(alert("error", error.userMessage));
     }

@@ -153,7 +153,7 @@ class LinkedAccountsView extends View {
       this.ctx.emit("saved", { what: "unlink", provider: identity.provider });
       await this.run();
       this.ctx.announce(t("links.unlinked", { name }));
-      this.querySelector(".view-title")?.focus();
+      this.focusHeading();
     } catch (error) {
       if (error.code !== "login_required") this.message.replaceChildren(alert("error", error.userMessage));
     }

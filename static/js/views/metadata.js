@@ -254,7 +254,7 @@ class MetadataView extends View {
     this.status.replaceChildren();
     sessionStorage.removeItem(this.draftKey);
     this.renderRows();
-    this.querySelector(".view-title")?.focus();
+    this.focusHeading();
   }
 
   async save() {

@@ -68,7 +68,7 @@ class SecurityView extends View {
       this.ctx.emit("saved", { what: "mfa", provider: providerOf(enrollment) });
       await this.run();
       this.ctx.announce(t("security.removed", { name: label }));
-      this.querySelector(".view-title")?.focus();
+      this.focusHeading();
     } catch (error) {
       if (error.code !== "login_required") this.message.replaceChildren(alert("error", error.userMessage));
     }
