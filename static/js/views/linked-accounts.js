@@ -75,12 +75,7 @@ class LinkedAccountsView extends View {
       email_differs: t("links.warnEmail", { email: this.ctx.user.email || "" }),
       email_unverified: t("links.warnUnverified"),
     };
-    const warnings = (pending.warnings || []).map((warning) =>
-      typeof warning === "string" ? warning : ours[warning.code] || warning.message || warning.detail);
-    if (!pending.warnings) {
-      if (pending.email_matches === false) warnings.push(ours.email_differs);
-      if (pending.email_verified === false) warnings.push(ours.email_unverified);
-    }
+    const warnings = pending.warnings.map((warning) => ours[warning.code] || warning.message);
     if (pending.metadata_will_be_lost && lostKeys.length) warnings.push(t("links.warnMetadata", { keys: lostKeys.join(", ") }));
 
     const copy = h("input", { type: "checkbox", id: copyId, "aria-describedby": `${copyId}-help` });

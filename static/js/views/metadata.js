@@ -22,7 +22,7 @@ class MetadataView extends View {
   async load() {
     const { data, etag } = await this.ctx.api.get("/api/me/metadata");
     this.base = data.user_metadata || {};
-    this.etag = etag || data.etag || null;
+    this.etag = etag;
     this.schema = data.schema || null;
     this.limits = data.limits || {};
     this.rows = rowsFrom(this.base);
@@ -85,9 +85,8 @@ class MetadataView extends View {
   }
 
   renderRows(focus = null) {
-    const visible = this.rows;
-    this.list.replaceChildren(...(visible.length
-      ? visible.map((row) => this.rowElement(row))
+    this.list.replaceChildren(...(this.rows.length
+      ? this.rows.map((row) => this.rowElement(row))
       : [empty(t("metadata.empty"))]));
     this.updateSummary();
     if (focus) this.list.querySelector(focus)?.focus();
