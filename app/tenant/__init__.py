@@ -92,7 +92,6 @@ def create_tenant_app(
 def reset_tenant(app: Flask) -> None:
     """Restore the demo data and forget sessions, codes, tokens and test state."""
     from app.tenant import directory, sso
-    from app.tenant import testing as test_hooks
     from app.tenant.context import TokenSettings
     from app.tenant.oauth import store
 
@@ -110,7 +109,6 @@ def reset_tenant(app: Flask) -> None:
     with tenant.lock:
         tenant.deliveries.clear()
         tenant.settings = TokenSettings()
-    test_hooks.clear_state(app)
 
 
 def serve_tenant(*args, **kwargs) -> None:

@@ -132,12 +132,6 @@ def take_tweak(kind: str) -> Tweak | None:
     return None if state is None else state.take_tweak(kind)
 
 
-def clear_state(app: Flask) -> None:
-    state = _state(app)
-    if state is not None:
-        state.clear()
-
-
 # -- signing in chosen (mostly wrong) ways ------------------------------------------
 
 
@@ -443,7 +437,8 @@ def stored_user(user_id: str):
 def init_app(app: Flask, tenant: TenantContext) -> None:
     """Turn the hooks on: only ever called for a tenant built with testing=True."""
     assert tenant.testing
-    app.extensions[_EXTENSION] = TestState()
+    state = app.extensions[_EXTENSION] = TestState()
+    tenant.on_reset(lambda _conn: state.clear())
     # Undo `client_urls`: the demo clients point at the BFF's URL again.
     tenant.on_reset(lambda conn: clients.seed_clients(conn, tenant.bff_url))
     app.register_blueprint(bp)

@@ -209,6 +209,15 @@ def test_settings_change_token_lifetimes_and_reset_restores_them(fresh, hooks, b
     assert claims["exp"] - claims["iat"] == 36000
 
 
+def test_reset_clears_faults_and_tweaks(fresh, hooks, bff_server, browser):
+    hooks.fault("/.well-known/", status=500, times=5)
+    hooks.tweak_tokens(id_token={"set": {"iss": "https://evil/"}}, times=5)
+    hooks.reset()
+    assert requests.get(f"{fresh.url}/.well-known/jwks.json", timeout=TIMEOUT).ok
+    assert verify_jwt(fresh.url, id_token_for(fresh, bff_server, browser), BFF)["iss"] == (
+        fresh.issuer)
+
+
 def test_users_hook(fresh, hooks):
     alice = hooks.user(ALICE_ID)
     assert alice is not None and alice["email"] == "alice@example.com"
