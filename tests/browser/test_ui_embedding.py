@@ -16,6 +16,15 @@ def events(page):
     return page.locator("#events li")
 
 
+def sign_in_through_pop_up(page, ui) -> None:
+    """Click the embedded UI's "Sign in", sign in in the pop-up it opens, wait for it to close."""
+    with page.expect_popup() as popup_info:
+        ui.get_by_role("button", name="Sign in").click()
+    popup = popup_info.value
+    fill_tenant_login(popup)
+    popup.wait_for_event("close")
+
+
 def test_the_custom_element_on_a_host_page_reads_and_saves(ui_page, ui_bff, hooks, bff_server,
                                                            host_server):
     page = ui_page
@@ -44,11 +53,7 @@ def test_the_custom_element_signs_in_through_a_pop_up(ui_page, ui_bff, host_serv
     page.goto(host_server.url + "/custom-element/")
     element = page.locator("selfserve-account")
 
-    with page.expect_popup() as popup_info:
-        element.get_by_role("button", name="Sign in").click()
-    popup = popup_info.value
-    fill_tenant_login(popup)
-    popup.wait_for_event("close")
+    sign_in_through_pop_up(page, element)
 
     expect(element.get_by_role("heading", level=1, name="Profile")).to_be_visible()
     assert page.url == host_server.url + "/custom-element/"
@@ -62,11 +67,7 @@ def test_the_iframe_on_an_allowed_origin_shows_the_account_and_talks_to_its_pare
     frame = page.frame_locator("#account")
 
     # Signed out inside the iframe: sign-in runs in a pop-up, the iframe follows.
-    with page.expect_popup() as popup_info:
-        frame.get_by_role("button", name="Sign in").click()
-    popup = popup_info.value
-    fill_tenant_login(popup)
-    popup.wait_for_event("close")
+    sign_in_through_pop_up(page, frame)
 
     expect(frame.get_by_role("heading", level=1, name="Profile")).to_be_visible()
     expect(events(page).filter(has_text="signed-in")).to_have_count(1)
