@@ -16,10 +16,9 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from tests.browser.ui_fixtures import ALICE, fill_tenant_login
 from tests.support.servers import LiveServer
 from tests.support.tenant import parse_forms
-
-ALICE = ("alice@example.com", "alice-demo-password")
 
 
 def bff_user(page: Page) -> tuple[int, dict]:
@@ -31,9 +30,7 @@ def bff_user(page: Page) -> tuple[int, dict]:
 
 def sign_in_at_tenant(page: Page, bff_url: str, return_to: str) -> None:
     page.goto(f"{bff_url}/login?returnTo={return_to}")
-    page.locator("#username").fill(ALICE[0])
-    page.locator("#password").fill(ALICE[1])
-    page.get_by_role("button", name="Continue").click()
+    fill_tenant_login(page)
     page.wait_for_url(bff_url + return_to)
 
 
