@@ -57,7 +57,8 @@ def test_invalid_changes_are_refused_before_sending(api, hooks):
     assert not_json.status_code == 400 and not_json.json()["code"] == "invalid_request"
     nan = api.patch("/api/me/metadata", data='{"n": NaN}',
                     headers={"Content-Type": "application/json"})
-    assert nan.status_code in (400, 422)
+    assert nan.status_code == 422 and nan.json()["code"] == "invalid_metadata"
+    assert [e["path"] for e in nan.json()["errors"]] == ["/n"]
     assert hooks.user(ALICE_ID)["user_metadata"] == before
 
 
