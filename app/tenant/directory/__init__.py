@@ -40,7 +40,8 @@ from app.tenant.directory.errors import (
     SecondaryNotFound,
     UserNotFound,
 )
-from app.tenant.directory.linking import identities_json, link_user, unlink_identity
+from app.tenant.directory.identities import identities_json
+from app.tenant.directory.linking import link_user, unlink_identity
 from app.tenant.directory.social import (
     SOCIAL_CONNECTIONS,
     STAND_IN_ACCOUNTS,

@@ -94,6 +94,14 @@ def identities_of(conn: sqlite3.Connection, owner_id: str) -> list[Identity]:
     return [_from_row(row) for row in rows]
 
 
+def identities_json(conn: sqlite3.Connection, user_id: str) -> list[dict[str, Any]]:
+    """The user's `identities` as Auth0 returns them (GET /users/{id}, link, unlink)."""
+    return [
+        identity.to_json(with_profile=identity.full_id != user_id)
+        for identity in identities_of(conn, user_id)
+    ]
+
+
 def find_identity(
     conn: sqlite3.Connection, provider: str, provider_user_id: str
 ) -> Identity | None:

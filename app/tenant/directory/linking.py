@@ -19,16 +19,8 @@ from app.tenant.directory.errors import (
     SecondaryNotFound,
     UserNotFound,
 )
-from app.tenant.directory.identities import Identity
-from app.tenant.directory.store import now_iso, write
-
-
-def identities_json(conn: sqlite3.Connection, user_id: str) -> list[dict[str, Any]]:
-    """The user's identities as Auth0's link and unlink operations return them."""
-    return [
-        identity.to_json(with_profile=identity.full_id != user_id)
-        for identity in identities.identities_of(conn, user_id)
-    ]
+from app.tenant.directory.identities import Identity, identities_json
+from app.tenant.directory.store import write
 
 
 def _split(user_id: str) -> tuple[str, str]:
@@ -81,14 +73,5 @@ def unlink_identity(
 
 def _restore_user(conn: sqlite3.Connection, identity: Identity) -> None:
     """Recreate the user the identity was before it was linked, and give it back."""
-    profile = identity.profile_data
-    now = now_iso()
-    conn.execute(
-        "INSERT INTO directory_users (user_id, email, email_verified, name, nickname,"
-        " given_name, family_name, picture, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (identity.full_id, profile.get("email"), int(bool(profile.get("email_verified"))),
-         profile.get("name"), profile.get("nickname"), profile.get("given_name"),
-         profile.get("family_name"), profile.get("picture"), now, now),
-    )
+    users.insert_user(conn, identity.full_id, identity.profile_data)
     identities.set_owner(conn, identity, identity.full_id)

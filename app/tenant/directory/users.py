@@ -44,19 +44,32 @@ def create_user(
 ) -> str:
     """Create a user whose main identity is `identity`; returns its user_id."""
     user_id = identity.full_id
-    now = now_iso()
     with write(conn):
-        conn.execute(
-            "INSERT INTO directory_users (user_id, email, email_verified, name, nickname,"
-            " given_name, family_name, picture, user_metadata, app_metadata, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, profile.get("email"), int(bool(profile.get("email_verified"))),
-             profile.get("name"), profile.get("nickname"), profile.get("given_name"),
-             profile.get("family_name"), profile.get("picture"), dump(user_metadata),
-             dump(app_metadata), now, now),
-        )
+        insert_user(conn, user_id, profile, user_metadata=user_metadata,
+                    app_metadata=app_metadata)
         identities.insert_identity(conn, identity, login=login, password_hash=password_hash)
     return user_id
+
+
+def insert_user(
+    conn: sqlite3.Connection,
+    user_id: str,
+    profile: dict[str, Any],
+    *,
+    user_metadata: dict[str, Any] | None = None,
+    app_metadata: dict[str, Any] | None = None,
+) -> None:
+    """Store the user row alone (its identities are the caller's), created and updated now."""
+    now = now_iso()
+    conn.execute(
+        "INSERT INTO directory_users (user_id, email, email_verified, name, nickname,"
+        " given_name, family_name, picture, user_metadata, app_metadata, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (user_id, profile.get("email"), int(bool(profile.get("email_verified"))),
+         profile.get("name"), profile.get("nickname"), profile.get("given_name"),
+         profile.get("family_name"), profile.get("picture"), dump(user_metadata),
+         dump(app_metadata), now, now),
+    )
 
 
 def _row(conn: sqlite3.Connection, user_id: str) -> sqlite3.Row | None:
@@ -91,10 +104,7 @@ def get_user(conn: sqlite3.Connection, user_id: str) -> dict[str, Any] | None:
         "updated_at": row["updated_at"],
         **profile_of(row),
         "email_verified": bool(row["email_verified"]),
-        "identities": [
-            identity.to_json(with_profile=identity.full_id != user_id)
-            for identity in identities.identities_of(conn, user_id)
-        ],
+        "identities": identities.identities_json(conn, user_id),
     }
     for field in ("user_metadata", "app_metadata"):
         value = load(row[field])
