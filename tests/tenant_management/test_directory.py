@@ -34,13 +34,13 @@ def test_authenticate(conn, connection, username, password, expected):
     assert directory.authenticate(conn, connection, username, password) == expected
 
 
-def test_social_accounts_of_each_connection(conn):
+def test_social_accounts_of_each_connection():
     assert directory.SOCIAL_CONNECTIONS == ("github", "google-oauth2")
-    assert [a["login"] for a in directory.social_accounts(conn, "github")] == [
+    assert [a["login"] for a in directory.social_accounts("github")] == [
         "alice-gh", "octo-carol"]
-    assert [a["email"] for a in directory.social_accounts(conn, "google-oauth2")] == [
+    assert [a["email"] for a in directory.social_accounts("google-oauth2")] == [
         "alice@example.com", "dave@example.net"]
-    assert directory.social_accounts(conn, "twitter") == []
+    assert directory.social_accounts("twitter") == []
 
 
 def test_social_sign_in_creates_the_user_once(conn):

@@ -71,7 +71,7 @@ def stand_in_account(connection: str, login: str) -> StandInAccount | None:
     return None
 
 
-def social_accounts(conn: sqlite3.Connection, connection: str) -> list[dict[str, str]]:
+def social_accounts(connection: str) -> list[dict[str, str]]:
     """The stand-in accounts of `connection` (login, name, email); [] for an unknown one."""
     return [
         {"login": account.login, "name": account.name, "email": account.email}

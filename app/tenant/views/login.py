@@ -77,12 +77,11 @@ def social_login(connection: str):
     transaction = _transaction()
     if transaction is None:
         return error_page("invalid_request", _EXPIRED)
-    conn = get_db()
-    accounts = directory.social_accounts(conn, connection)
+    accounts = directory.social_accounts(connection)
     error = None
     if request.method == "POST":
         login = request.form.get("account", "")
-        user_id = directory.sign_in_social(conn, connection, login) if login else None
+        user_id = directory.sign_in_social(get_db(), connection, login) if login else None
         if user_id is not None:
             return _signed_in(transaction, user_id, connection)
         error = "Choose one of the accounts below."
