@@ -83,7 +83,8 @@ def user_exists(conn: sqlite3.Connection, user_id: str) -> bool:
 
 
 def profile_of(row: sqlite3.Row) -> dict[str, Any]:
-    """The user's profile attributes that are set (what a linked identity's profileData holds)."""
+    """The user's profile attributes that are set (what a linked identity's profileData
+    holds); `email_verified` always is (a NOT NULL column)."""
     out: dict[str, Any] = {}
     for field in PROFILE_FIELDS:
         value = row[field]
@@ -103,7 +104,6 @@ def get_user(conn: sqlite3.Connection, user_id: str) -> dict[str, Any] | None:
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
         **profile_of(row),
-        "email_verified": bool(row["email_verified"]),
         "identities": identities.identities_json(conn, user_id),
     }
     for field in ("user_metadata", "app_metadata"):
@@ -128,14 +128,7 @@ def profile_claims(conn: sqlite3.Connection, user_id: str) -> dict[str, Any] | N
     row = _row(conn, user_id)
     if row is None:
         return None
-    claims = {
-        key: value
-        for key, value in profile_of(row).items()
-        if key in ("name", "nickname", "email", "picture", "given_name", "family_name")
-    }
-    claims["email_verified"] = bool(row["email_verified"])
-    claims["updated_at"] = row["updated_at"]
-    return claims
+    return {**profile_of(row), "updated_at": row["updated_at"]}
 
 
 def record_login(conn: sqlite3.Connection, user_id: str, ip: str | None = None) -> None:
