@@ -150,10 +150,7 @@ def seed_clients(conn: sqlite3.Connection, bff_url: str) -> None:
         client_id = spec.pop("client_id")
         name = spec.pop("name")
         confidential = spec.pop("confidential")
-        row = conn.execute(
-            "SELECT client_secret FROM tenant_clients WHERE client_id = ?", (client_id,)
-        ).fetchone()
-        secret = row["client_secret"] if row is not None else None
+        secret = client_secret(conn, client_id)
         if confidential and not secret:
             secret = secrets.token_urlsafe(48)
         conn.execute(
