@@ -66,12 +66,12 @@ def current_session(conn: sqlite3.Connection) -> SsoSession | None:
         return None
     if not isinstance(data, dict):
         return None
-    row = conn.execute("SELECT * FROM sso_sessions WHERE sid = ?", (data.get("sid"),)).fetchone()
-    if row is None or row["user_id"] != data.get("user_id"):
+    session = get_session(conn, data.get("sid"))
+    if session is None or session.user_id != data.get("user_id"):
         return None
-    if not directory.user_exists(conn, row["user_id"]):
+    if not directory.user_exists(conn, session.user_id):
         return None
-    return SsoSession(row["sid"], row["user_id"], row["connection"], row["auth_time"])
+    return session
 
 
 def start_session(conn: sqlite3.Connection, user_id: str, connection: str) -> SsoSession:
@@ -110,7 +110,7 @@ def add_client(conn: sqlite3.Connection, sid: str, client_id: str) -> None:
     conn.commit()
 
 
-def get_session(conn: sqlite3.Connection, sid: str) -> SsoSession | None:
+def get_session(conn: sqlite3.Connection, sid: str | None) -> SsoSession | None:
     row = conn.execute("SELECT * FROM sso_sessions WHERE sid = ?", (sid,)).fetchone()
     if row is None:
         return None
