@@ -20,7 +20,7 @@ from app.tenant.db import get_db
 from app.tenant.oauth import store
 from app.tenant.oauth.authorize import login_needed
 from app.tenant.oauth.server import StoredAuthorizeRequest, authorization_server
-from app.tenant.views.pages import error_page
+from app.tenant.views.pages import error_page, expired_sign_in_page
 
 bp = Blueprint("authorize", __name__)
 
@@ -35,10 +35,7 @@ def authorize():
 def resume():
     transaction = store.get_transaction(get_db(), request.args.get("state", ""))
     if transaction is None:
-        return error_page(
-            "invalid_request",
-            "This sign-in has expired or is unknown. Go back to the application and start again.",
-        )
+        return expired_sign_in_page()
     return _answer(StoredAuthorizeRequest(MultiDict(transaction.params)), transaction)
 
 

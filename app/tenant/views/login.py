@@ -13,11 +13,9 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from app.tenant import directory, sso
 from app.tenant.db import get_db
 from app.tenant.oauth import store
-from app.tenant.views.pages import error_page
+from app.tenant.views.pages import expired_sign_in_page
 
 bp = Blueprint("login", __name__)
-
-_EXPIRED = "This sign-in has expired or is unknown. Go back to the application and start again."
 
 
 def _transaction() -> store.Transaction | None:
@@ -55,7 +53,7 @@ def _render_login(transaction: store.Transaction, *, username: str = "", error: 
 def database_login():
     transaction = _transaction()
     if transaction is None:
-        return error_page("invalid_request", _EXPIRED)
+        return expired_sign_in_page()
     if request.method == "GET":
         return _render_login(transaction)
     username = request.form.get("username", "").strip()
@@ -76,7 +74,7 @@ def social_login(connection: str):
         abort(404)
     transaction = _transaction()
     if transaction is None:
-        return error_page("invalid_request", _EXPIRED)
+        return expired_sign_in_page()
     accounts = directory.social_accounts(connection)
     error = None
     if request.method == "POST":

@@ -1,7 +1,8 @@
 """What every tenant page shares: security headers, the error page, static assets.
 
 Contract: `error_page(error, description, status)` renders `tenant/error.html` (used
-when a request cannot go back to a client, e.g. an unknown client or redirect URI).
+when a request cannot go back to a client, e.g. an unknown client or redirect URI);
+`expired_sign_in_page()` is that page for an unknown or expired login transaction.
 Every response gets a CSP; HTML forms may post to the tenant and, through the redirects
 that follow a login, to the registered clients' origins.
 """
@@ -24,6 +25,14 @@ _ASSETS = {
 def error_page(error: str, description: str, status: int = 400) -> Response:
     body = render_template("tenant/error.html", error=error, description=description)
     return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+def expired_sign_in_page() -> Response:
+    """The answer to a login transaction (`state`) that is unknown or has expired."""
+    return error_page(
+        "invalid_request",
+        "This sign-in has expired or is unknown. Go back to the application and start again.",
+    )
 
 
 @bp.get("/assets/<name>")
