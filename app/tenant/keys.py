@@ -30,12 +30,13 @@ _KEY_SIZE = 2048
 _MANIFEST = "keyring.json"
 
 
-def _b64url(data: bytes) -> str:
+def b64url(data: bytes) -> str:
+    """base64url without padding, as JOSE writes binary values."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def _b64url_uint(value: int) -> str:
-    return _b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+    return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class SigningKey:
             "kid": self.kid,
             "x5c": [base64.b64encode(der).decode("ascii")],
             # x5t is the SHA-1 thumbprint of the certificate, as Auth0 publishes it.
-            "x5t": _b64url(hashlib.sha1(der).digest()),  # noqa: S324 - a thumbprint, not security
+            "x5t": b64url(hashlib.sha1(der).digest()),  # noqa: S324 - a thumbprint, not security
         }
 
 

@@ -16,7 +16,6 @@ Contract: nothing here is reachable unless the tenant was built with `testing=Tr
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -36,7 +35,7 @@ from werkzeug.wrappers import Response
 from app.tenant import clients, directory
 from app.tenant.context import TenantContext, current_tenant
 from app.tenant.db import get_db
-from app.tenant.keys import ALGORITHM
+from app.tenant.keys import ALGORITHM, b64url
 
 bp = Blueprint("testing", __name__, url_prefix="/__test__")
 
@@ -135,10 +134,6 @@ def take_tweak(kind: str) -> Tweak | None:
 # -- signing in chosen (mostly wrong) ways ------------------------------------------
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def sign_with(mode: str, claims: dict[str, Any], header: dict[str, Any] | None = None) -> str:
     """Sign `claims` the way `mode` (one of SIGN_MODES) says, for relying-party tests."""
     tenant = current_tenant()
@@ -159,10 +154,10 @@ def sign_with(mode: str, claims: dict[str, Any], header: dict[str, Any] | None =
         key = tenant.keys.active_key()
         head = {"alg": "HS256", "typ": "JWT", **header, "kid": key.kid}
         signing_input = ".".join(
-            _b64url(json.dumps(part, separators=(",", ":")).encode()) for part in (head, claims)
+            b64url(json.dumps(part, separators=(",", ":")).encode()) for part in (head, claims)
         )
         mac = hmac.new(key.public_pem, signing_input.encode("ascii"), hashlib.sha256).digest()
-        return f"{signing_input}.{_b64url(mac)}"
+        return f"{signing_input}.{b64url(mac)}"
     if mode == "no_kid":
         header.pop("kid", None)
         return jwt.encode(claims, tenant.keys.active_key().private_key, ALGORITHM, headers=header)

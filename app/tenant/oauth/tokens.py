@@ -13,7 +13,6 @@ unless a test tweak (`app.tenant.testing`) is armed for that kind of token.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 import time
@@ -22,6 +21,7 @@ from typing import Any
 from app.tenant import directory, testing
 from app.tenant.context import current_tenant
 from app.tenant.db import get_db
+from app.tenant.keys import b64url
 from app.tenant.oauth.scopes import has_scope
 from app.tenant.oauth.store import EndUser
 
@@ -44,7 +44,7 @@ def sign(kind: str, claims: dict[str, Any]) -> str:
 def at_hash(access_token: str) -> str:
     """OIDC's at_hash for RS256: the left half of SHA-256, base64url without padding."""
     digest = hashlib.sha256(access_token.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode("ascii")
+    return b64url(digest[: len(digest) // 2])
 
 
 def access_token(client_id: str, user_id: str, scope: str, audience: str | None) -> str:
