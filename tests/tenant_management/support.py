@@ -12,9 +12,8 @@ import requests
 
 from app.tenant import db, directory
 from app.tenant.oauth.scopes import CURRENT_USER_SCOPES
-from tests.support.tenant import TenantHooks
+from tests.support.tenant import TIMEOUT, TenantHooks
 
-TIMEOUT = 10  # seconds, every request to the tenant
 BFF_CLIENT_ID = "selfserve-demo-bff"
 
 
