@@ -11,7 +11,7 @@ import time
 
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
-from ..selfservice.features import features_for
+from ..selfservice.features import features_for, missing_scopes_for
 from ..web import csrf
 from ..web.problems import Problem, problem_response, wants_json
 from ..web.security import no_store
@@ -106,6 +106,7 @@ def bff_user() -> Response:
         user=user.claims,
         scopes=sorted(user.scopes),
         features=features_for(user.scopes),
+        missing_scopes=missing_scopes_for(user.scopes),
         expires_at=int(user.expires_at),
         logout_url=url_for("auth.logout_view"),
         csrf_header=csrf.HEADER,

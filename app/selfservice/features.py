@@ -1,8 +1,9 @@
 """Which self-service features a session may use, from the scopes its access token holds.
 
 Contract: `FEATURES` maps each feature name to the scopes it needs (all of them);
-`features_for(scopes)` gives `{feature: bool}` for `/bff/user`; `missing_scopes`
-names what a feature lacks. This is the one place both the JSON API and `/bff/user`
+`features_for(scopes)` gives `{feature: bool}` and `missing_scopes_for(scopes)`
+`{feature: [scope, ...]}` for `/bff/user`; `missing_scopes` names what one feature
+lacks. This is the one place both the JSON API and `/bff/user`
 read the map from.
 """
 
@@ -35,6 +36,12 @@ def missing_scopes(feature: str, scopes: Iterable[str]) -> list[str]:
     """The scopes `feature` needs that `scopes` lacks (empty: the feature is available)."""
     granted = set(scopes)
     return [scope for scope in FEATURES[feature] if scope not in granted]
+
+
+def missing_scopes_for(scopes: Iterable[str]) -> dict[str, list[str]]:
+    """`{feature: scopes it lacks}` for a token granted `scopes`: the UI's reason text."""
+    granted = frozenset(scopes)
+    return {name: missing_scopes(name, granted) for name in FEATURES}
 
 
 def features_for(scopes: Iterable[str]) -> dict[str, bool]:

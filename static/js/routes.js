@@ -1,5 +1,6 @@
 // The views of the account UI: their URLs, elements and the feature each needs.
-// Kept in step with app/web/spa.py (VIEWS) and app/selfservice/features.py (FEATURES).
+// Kept in step with app/web/spa.py (VIEWS); which features a session has, and the
+// scopes each one lacks, come from /bff/user (app/selfservice/features.py).
 
 export const VIEWS = [
   { name: "profile", tag: "ss-profile-view", feature: "profile" },
@@ -10,14 +11,6 @@ export const VIEWS = [
 ];
 
 export const DEFAULT_VIEW = "profile";
-
-export const FEATURE_SCOPES = {
-  profile: ["read:current_user"],
-  metadata: ["update:current_user_metadata"],
-  identities: ["update:current_user_identities"],
-  mfa: ["read:current_user", "delete:current_user_metadata"],
-  devices: ["create:current_user_device_credentials", "delete:current_user_device_credentials"],
-};
 
 /** The view named by `path` relative to the app's base path, or null. */
 export function viewFromPath(path) {

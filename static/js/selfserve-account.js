@@ -15,7 +15,7 @@
 import { Api } from "./api.js";
 import { h } from "./dom.js";
 import { t } from "./messages.js";
-import { DEFAULT_VIEW, FEATURE_SCOPES, VIEWS, viewFromPath } from "./routes.js";
+import { DEFAULT_VIEW, VIEWS, viewFromPath } from "./routes.js";
 import { failure, loading } from "./ui.js";
 import "./views/profile.js";
 import "./views/metadata.js";
@@ -217,16 +217,14 @@ export class SelfServeAccount extends HTMLElement {
   }
 
   unavailable(view) {
-    const scopes = FEATURE_SCOPES[view.feature] || [];
-    const granted = new Set(this.session.scopes || []);
-    const missing = scopes.filter((scope) => !granted.has(scope));
+    const missing = (this.session.missing_scopes || {})[view.feature] || [];
     const name = t(`nav.${view.name}`);
     return h("section", { class: "view unavailable-view" },
       h("header", { class: "view-header" },
         h("h1", { class: "view-title", tabindex: "-1" }, t("app.unavailableTitle", { feature: name }))),
       h("p", {}, t("app.unavailableText", {
         what: t(`feature.${view.feature}`),
-        scopes: (missing.length ? missing : scopes).join(", "),
+        scopes: missing.join(", "),
       })));
   }
 

@@ -65,3 +65,10 @@ def test_fewer_granted_scopes_sign_in_and_show_which_features_are_off(bff, http,
     assert body["scopes"] == ["email", "openid", "profile", "read:current_user"]
     assert body["features"] == {"profile": True, "metadata": False, "identities": False,
                                 "mfa": False, "devices": False}
+    assert body["missing_scopes"] == {
+        "profile": [], "metadata": ["update:current_user_metadata"],
+        "identities": ["update:current_user_identities"],
+        "mfa": ["delete:current_user_metadata"],
+        "devices": ["create:current_user_device_credentials",
+                    "delete:current_user_device_credentials"],
+    }
