@@ -33,13 +33,15 @@ def _stored(folder: Path) -> dict[Path, float]:
 
 
 def test_the_sweep_removes_expired_sessions_and_grants_only(make_bff, bff_server, bff_env, hooks):
-    app = make_bff(SESSION_IDLE_TIMEOUT="1", SESSION_ABSOLUTE_TIMEOUT="2")
+    # Short timeouts, yet long enough that the second session is still live when the
+    # test looks at the files on a loaded machine.
+    app = make_bff(SESSION_IDLE_TIMEOUT="3", SESSION_ABSOLUTE_TIMEOUT="4")
     folder = Path(bff_env["SESSION_DIR"])
     sweeper = app.extensions["selfserve.session_sweeper"]
 
     with requests.Session() as old:
         assert sign_in(old, bff_server.url).status_code == 200
-    time.sleep(2.2)  # both timeouts over for the first session
+    time.sleep(4.2)  # both timeouts over for the first session
     with requests.Session() as live:
         assert sign_in(live, bff_server.url).status_code == 200
         now = time.time()
