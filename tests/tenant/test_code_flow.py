@@ -179,20 +179,29 @@ def test_confidential_client_must_authenticate(fresh, bff_server, browser):
     assert answer.json()["error"] == "invalid_client"
 
 
-def test_pkce_right_and_wrong(fresh, bff_server, browser):
+def public_client_code(tenant, bff_server, browser) -> tuple[str, dict, str]:
+    """Sign in through the public client with PKCE: its verifier, the /authorize
+    parameters (to ask again for a code with the same challenge), and the code it got."""
     verifier, challenge = pkce_pair()
-    params = code_params(fresh, bff_server, client_id=PUBLIC, code_challenge=challenge,
+    params = code_params(tenant, bff_server, client_id=PUBLIC, code_challenge=challenge,
                          code_challenge_method="S256")
-    got = redirect_params(authorize_and_sign_in(browser, fresh.url, **params))
-    wrong = requests.post(f"{fresh.url}/oauth/token", timeout=TIMEOUT, data={
-        "grant_type": "authorization_code", "code": got["code"], "client_id": PUBLIC,
-        "redirect_uri": params["redirect_uri"], "code_verifier": pkce_pair()[0]})
+    got = redirect_params(authorize_and_sign_in(browser, tenant.url, **params))
+    return verifier, params, got["code"]
+
+
+def public_client_token(tenant, bff_server, code: str, **verifier: str) -> requests.Response:
+    return requests.post(f"{tenant.url}/oauth/token", timeout=TIMEOUT, data={
+        "grant_type": "authorization_code", "code": code, "client_id": PUBLIC,
+        "redirect_uri": f"{bff_server.url}/callback", **verifier})
+
+
+def test_pkce_right_and_wrong(fresh, bff_server, browser):
+    verifier, params, code = public_client_code(fresh, bff_server, browser)
+    wrong = public_client_token(fresh, bff_server, code, code_verifier=pkce_pair()[0])
     assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
 
     got = redirect_params(authorize(browser, fresh.url, **params))  # SSO: no login page
-    right = requests.post(f"{fresh.url}/oauth/token", timeout=TIMEOUT, data={
-        "grant_type": "authorization_code", "code": got["code"], "client_id": PUBLIC,
-        "redirect_uri": params["redirect_uri"], "code_verifier": verifier})
+    right = public_client_token(fresh, bff_server, got["code"], code_verifier=verifier)
     assert right.status_code == 200, right.text
     assert verify_jwt(fresh.url, right.json()["id_token"], PUBLIC)["aud"] == PUBLIC
 
@@ -227,13 +236,8 @@ def test_plain_pkce_is_refused(fresh, bff_server, browser):
 
 
 def test_public_client_cannot_skip_the_verifier(fresh, bff_server, browser):
-    _, challenge = pkce_pair()
-    params = code_params(fresh, bff_server, client_id=PUBLIC, code_challenge=challenge,
-                         code_challenge_method="S256")
-    got = redirect_params(authorize_and_sign_in(browser, fresh.url, **params))
-    answer = requests.post(f"{fresh.url}/oauth/token", timeout=TIMEOUT, data={
-        "grant_type": "authorization_code", "code": got["code"], "client_id": PUBLIC,
-        "redirect_uri": params["redirect_uri"]})
+    _, _, code = public_client_code(fresh, bff_server, browser)
+    answer = public_client_token(fresh, bff_server, code)
     assert answer.status_code == 400
     assert answer.json()["error"] == "invalid_request"
 
