@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,22 +14,17 @@ from app.check import run_checks
 from app.config import load_settings
 from tests.support.login import sign_in
 from tests.support.servers import free_port
+from tests.support.waiting import wait_for_http
 
 SELFSERVE = [sys.executable, "-m", "app.cli"]
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"process exited early: {proc.stdout.read()}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer in {seconds}s")
+def _wait_for(url: str, proc: subprocess.Popen) -> None:
+    def exited() -> str | None:
+        return None if proc.poll() is None else f"exited early: {proc.stdout.read()}"
+
+    wait_for_http(url, "the selfserve command", alive=exited)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ import pytest
 import requests
 
 from tests.support.servers import free_port
+from tests.support.waiting import WaitTimeout, wait_for_http, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOYMENT_DOC = ROOT / "docs" / "deployment.md"
@@ -174,20 +175,20 @@ def start_gunicorn(deployment: Deployment, env: dict[str, str], folder: Path,
     return server
 
 
-def _wait_until_ready(server: Gunicorn, ready_path: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            raise AssertionError(f"gunicorn exited ({server.proc.returncode}):\n"
-                                 f"{server.log_text()}")
-        try:
-            ready = requests.get(server.url + ready_path, timeout=2).status_code == 200
-        except requests.ConnectionError:
-            ready = False
-        if ready and len(server.worker_pids()) >= server.workers:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"gunicorn was not ready in {seconds}s:\n{server.log_text()}")
+def _wait_until_ready(server: Gunicorn, ready_path: str) -> None:
+    """Until `ready_path` answers 200 and every worker has booted (gunicorn's log)."""
+
+    def exited() -> str | None:
+        if server.proc.poll() is None:
+            return None
+        return f"gunicorn exited ({server.proc.returncode}):\n{server.log_text()}"
+
+    try:
+        wait_for_http(server.url + ready_path, "gunicorn's readiness", alive=exited)
+        wait_until(lambda: len(server.worker_pids()) >= server.workers,
+                   f"{server.workers} gunicorn workers to boot")
+    except WaitTimeout as error:
+        raise WaitTimeout(f"{error}\n{server.log_text()}") from None
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,12 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from werkzeug.serving import make_server
+
+from tests.support.waiting import Stopped, wait_until
 
 
 class LiveServer:
@@ -67,17 +68,18 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("redis-server did not start")
+        def pong() -> bool:
+            if self._proc.poll() is not None:
+                raise Stopped(f"redis-server exited ({self._proc.returncode})")
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+
+        try:
+            wait_until(pong, f"redis-server on port {self.port}")
+        except AssertionError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self._proc.terminate()
