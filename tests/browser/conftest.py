@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from tests.support.waiting import SERVER_START
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -22,7 +24,9 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-TIMEOUT_MS = 10_000
+#: How long a page may take to show what a test expects. Generous: on a loaded 2-core
+#: machine a page and its modules can take seconds; a passing page answers at once.
+TIMEOUT_MS = 20_000
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -48,7 +52,8 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                              timeout=SERVER_START * 1000)
         yield chromium
         chromium.close()
 
