@@ -20,7 +20,7 @@ NUMBER = r"\d+\.\d\d"
 def run_quick(module: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", module, "--quick"],
-        cwd=ROOT, capture_output=True, text=True, timeout=90, check=False,
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -35,7 +35,7 @@ def ratio_line(output: str, label: str, target: str | None) -> re.Match:
     return match
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(360)
 def test_bench_me_prints_both_ratios_against_their_targets():
     output = run_quick("bench.bench_me")
     ratio_line(output, "me_miss/direct", "<= 1.25")
@@ -44,7 +44,7 @@ def test_bench_me_prints_both_ratios_against_their_targets():
         assert re.search(rf"^  {side}\s+\d+\s+\d+\.\d", output, re.MULTILINE), output
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(360)
 def test_bench_tokens_prints_ratios_and_finds_no_signature_check_per_request():
     output = run_quick("bench.bench_tokens")
     ratio_line(output, "ours/pyjwt", "<= 1.2")
