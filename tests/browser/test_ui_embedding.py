@@ -97,3 +97,60 @@ def test_the_iframe_is_refused_on_an_origin_that_is_not_allowed(ui_page, ui_bff,
     assert page.frame_locator("#account").locator("selfserve-account").count() == 0
     assert refusals, "Chromium did not report the frame-ancestors refusal"
     expect(events(page)).to_have_count(0)
+
+
+def embedded_ui(page, kind: str):
+    """The account UI inside the host page: the element itself, or the iframe's document."""
+    if kind == "custom-element":
+        return page.locator("selfserve-account")
+    return page.frame_locator("#account")
+
+
+@pytest.mark.parametrize("kind", ["custom-element", "iframe"])
+def test_linking_from_the_embedded_ui_ends_in_the_host_page(console_errors, ui_page, ui_bff,
+                                                            hooks, bff_server, host_server,
+                                                            kind):
+    """The link pop-up closes by itself and hands over to the embedding page, which shows
+    the confirmation; confirming there links the account."""
+    page = ui_page
+    sign_in_ui(page, bff_server.url)
+    uid = user_id(page)
+    page.goto(f"{host_server.url}/{kind}/")
+    ui = embedded_ui(page, kind)
+    ui.get_by_role("navigation").get_by_role("link", name="Linked accounts").click()
+    expect(ui.get_by_role("heading", level=1, name="Linked accounts")).to_be_visible()
+
+    with page.expect_popup() as popup_info:
+        ui.get_by_role("button", name="Link GitHub").click()
+    popup = popup_info.value
+    popup.get_by_role("button", name="alice-gh").click()  # the stand-in's account picker
+    popup.wait_for_event("close")  # by itself: nobody here closes it
+
+    confirm = ui.locator("form.pending-link")
+    expect(confirm.get_by_role("heading", name="Confirm linking GitHub")).to_be_visible()
+    expect(confirm).to_contain_text("alice@example.com")
+    assert [i["provider"] for i in hooks.user(uid)["identities"]] == ["auth0"]
+    confirm.get_by_role("button", name="Link account").click()
+
+    expect(ui.get_by_text("GitHub is now linked.")).to_be_visible()
+    assert [i["provider"] for i in hooks.user(uid)["identities"]] == ["auth0", "github"]
+    expect(events(page).filter(has_text='saved {"what":"link"')).to_have_count(1)
+    assert page.url == f"{host_server.url}/{kind}/"
+    assert console_errors == [], "\n".join(console_errors)
+
+
+def test_a_link_for_an_opener_that_may_not_embed_is_refused_before_it_starts(
+    alice_page, bff_server, tenant, foreign_host_server
+):
+    answer = alice_page.context.request.get(
+        f"{bff_server.url}/link/github?opener={foreign_host_server.url}",
+        headers={"Accept": "application/json"}, max_redirects=0,
+    )
+
+    assert answer.status == 400
+    assert answer.json()["code"] == "origin_not_allowed"
+    assert "set-cookie" not in answer.headers  # no link transaction was started
+    allowed = alice_page.context.request.get(
+        f"{bff_server.url}/link/github?opener={bff_server.url}", max_redirects=0)
+    assert allowed.status == 302
+    assert allowed.headers["location"].startswith(tenant.url + "/authorize?")
