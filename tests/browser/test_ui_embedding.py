@@ -48,7 +48,8 @@ def test_the_custom_element_on_a_host_page_reads_and_saves(ui_page, ui_bff, hook
     assert hooks.user(uid)["user_metadata"]["theme"] == "host-green"
 
 
-def test_the_custom_element_signs_in_through_a_pop_up(ui_page, ui_bff, host_server):
+def test_the_custom_element_signs_in_through_a_pop_up(console_errors, ui_page, ui_bff,
+                                                      host_server):
     page = ui_page
     page.goto(host_server.url + "/custom-element/")
     element = page.locator("selfserve-account")
@@ -57,10 +58,11 @@ def test_the_custom_element_signs_in_through_a_pop_up(ui_page, ui_bff, host_serv
 
     expect(element.get_by_role("heading", level=1, name="Profile")).to_be_visible()
     assert page.url == host_server.url + "/custom-element/"
+    assert console_errors == [], "\n".join(console_errors)
 
 
 def test_the_iframe_on_an_allowed_origin_shows_the_account_and_talks_to_its_parent(
-    ui_page, ui_bff, bff_server, host_server
+    console_errors, ui_page, ui_bff, bff_server, host_server
 ):
     page = ui_page
     page.goto(host_server.url + "/iframe/")
@@ -80,6 +82,7 @@ def test_the_iframe_on_an_allowed_origin_shows_the_account_and_talks_to_its_pare
     frame.get_by_role("button", name="Sign out").click()
     expect(frame.get_by_role("heading", name="You are signed out.")).to_be_visible()
     expect(events(page).filter(has_text="signed-out")).to_have_count(1)
+    assert console_errors == [], "\n".join(console_errors)
 
 
 def test_the_iframe_is_refused_on_an_origin_that_is_not_allowed(ui_page, ui_bff, bff_server,
