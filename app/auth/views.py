@@ -12,7 +12,7 @@ import time
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
 from ..selfservice.features import features_for, missing_scopes_for
-from ..web import csrf
+from ..web import csrf, embed
 from ..web.problems import Problem, problem_response, wants_json
 from ..web.security import no_store
 from . import flow, logout, session, transactions
@@ -53,13 +53,23 @@ def callback() -> Response:
 @bp.get("/link/<connection>")
 @session.login_required
 def link(connection: str) -> Response:
-    """Sign in with another identity (fresh authentication) to link it to this account."""
+    """Sign in with another identity (fresh authentication) to link it to this account.
+
+    `opener`: the origin of the embedding page that opened this in a pop-up; the link
+    then ends on `/embed/link-pending`, which hands over to that page (app/web/embed.py).
+    """
     if connection not in services().settings.link_connections:
         raise Problem(400, "unknown_connection", "This sign-in method cannot be linked here.")
+    opener = request.args.get("opener")
+    done = (
+        url_for("embed.link_pending", opener=embed.opener_origin(opener))
+        if opener is not None
+        else PENDING_LINK_ROUTE
+    )
     return _start(
         "link",
         redirect_uri=_external("auth.link_callback"),
-        return_to=session.safe_return_to("/linked-accounts"),
+        return_to=session.safe_return_to(done),
         prompt="login",
         max_age=0,
         connection=connection,
@@ -200,7 +210,8 @@ def _callback(kind: str) -> Response:
                 expires_at=min(float(finished.id_claims["exp"]), time.time() + 10 * 60),
             )
         )
-        response = redirect(_app_path(PENDING_LINK_ROUTE), 303)
+        # PENDING_LINK_ROUTE, or the pop-up's end page when an embedded UI opened it.
+        response = redirect(transaction.return_to, 303)
     response.delete_cookie(
         flow.binding_cookie_name(auth.settings, transaction.state),
         path="/",
@@ -209,10 +220,6 @@ def _callback(kind: str) -> Response:
         samesite="Lax",
     )
     return response
-
-
-def _app_path(path: str) -> str:
-    return request.script_root + path
 
 
 def _external(endpoint: str) -> str:

@@ -7,6 +7,11 @@ Contracts:
   parent window only when the parent's origin is one of those origins.
 - `GET /embed/signed-in` ends a sign-in started from the iframe in a pop-up
   window: it tells the iframe (same origin) and closes itself.
+- `GET /embed/link-pending?opener=<origin>` ends a link started from an embedded
+  UI (`/link/<connection>?opener=<origin>`) in its pop-up window: it posts
+  `{source: "selfserve", type: "link-pending"}` to the window that opened it, with
+  `opener` as the exact target origin, and closes itself; the embedded UI then
+  shows the confirmation step. `opener` must pass `opener_origin`.
 - A request whose `Origin` is in `EMBED_ALLOWED_ORIGINS` gets CORS headers with
   credentials, so `<selfserve-account>` on such a page can call the BFF. A
   preflight (`OPTIONS` with `Access-Control-Request-Method`) is answered here,
@@ -16,7 +21,7 @@ Contracts:
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, make_response, render_template, request
+from flask import Blueprint, Flask, Response, make_response, render_template, request, url_for
 
 from .problems import Problem
 
@@ -47,6 +52,35 @@ def frame() -> Response:
 @bp.get("/embed/signed-in", endpoint="signed_in")
 def signed_in() -> Response:
     return make_response(render_template("embed/signed_in.html"))
+
+
+def opener_origin(value: str | None) -> str:
+    """`value` if a pop-up of this app may post its result to a window of that origin:
+    this app's own (the iframe page) or one of EMBED_ALLOWED_ORIGINS (a host page with
+    the element). Anything else is a 400 problem `origin_not_allowed`."""
+    from app import get_settings
+
+    settings = get_settings()
+    if value not in (settings.public_origin, *settings.embed_allowed_origins):
+        raise Problem(
+            400,
+            "origin_not_allowed",
+            "The page that opened this window may not embed the account service;"
+            " add its origin to EMBED_ALLOWED_ORIGINS.",
+        )
+    return value
+
+
+@bp.get("/embed/link-pending", endpoint="link_pending")
+def link_pending() -> Response:
+    origin = opener_origin(request.args.get("opener"))
+    response = make_response(render_template(
+        "embed/link_pending.html",
+        opener_origin=origin,
+        confirm_url=url_for("spa.linked_accounts"),
+    ))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _preflight() -> Response | None:

@@ -1,6 +1,7 @@
 // The BFF's JSON API as the UI sees it: credentials always included, the CSRF
 // header on every write, problem+json errors turned into ApiError.
 
+import { jsonText } from "./json-maps.js";
 import { t } from "./messages.js";
 
 /** An error answer of the BFF (problem+json), or a network failure (status 0). */
@@ -52,6 +53,7 @@ export class Api {
     return this.request("GET", path, undefined, headers);
   }
 
+  /** `body` is sent as JSON; a Map in it becomes a JSON object (see json-maps.js). */
   send(method, path, body, headers = {}) {
     return this.request(method, path, body, headers);
   }
@@ -67,7 +69,7 @@ export class Api {
     if (method !== "GET" && method !== "HEAD") init.headers[this.csrfHeader] = "1";
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
+      init.body = jsonText(body);
     }
     let response;
     try {

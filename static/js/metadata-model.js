@@ -1,6 +1,9 @@
 // The metadata editor's model, free of DOM: rows of typed values, their
 // validation, and the first-level change set that PATCH /api/me/metadata takes.
+// Keys are the user's own, so every collection keyed by them is a Map (see
+// json-maps.js for why a plain object would lose `__proto__`).
 
+import { toMap } from "./json-maps.js";
 import { t } from "./messages.js";
 
 export const TYPES = ["string", "number", "boolean", "json"];
@@ -114,26 +117,30 @@ export class Row {
   }
 }
 
-/** Rows for `metadata`, sorted by key. */
+/** Rows for `metadata` (a Map, or an object such as parsed JSON), sorted by key. */
 export function rowsFrom(metadata) {
-  return Object.keys(metadata || {}).sort().map((key) => new Row(key, metadata[key]));
+  const entries = metadata instanceof Map ? metadata : toMap(metadata);
+  return [...entries.keys()].sort().map((key) => new Row(key, entries.get(key)));
 }
 
-/** The PATCH body for `rows`: changed keys with their value, removed keys as null. */
+/**
+ * The PATCH body for `rows`, as a Map: changed keys with their value, removed keys
+ * with null. Api.send writes it as a JSON object.
+ */
 export function changesOf(rows) {
-  const changes = {};
+  const changes = new Map();
   for (const row of rows) {
     const change = row.change();
-    if (change === "remove") changes[row.key] = null;
-    else if (change === "add" || change === "set") changes[row.key] = row.parse().value;
+    if (change === "remove") changes.set(row.key, null);
+    else if (change === "add" || change === "set") changes.set(row.key, row.parse().value);
   }
   return changes;
 }
 
-/** Apply a saved change set (e.g. a draft kept across sign-in) to fresh rows. */
+/** Apply a saved change set (a Map, e.g. a draft kept across sign-in) to fresh rows. */
 export function applyChanges(rows, changes) {
   const byKey = new Map(rows.map((row) => [row.key, row]));
-  for (const [key, value] of Object.entries(changes)) {
+  for (const [key, value] of changes) {
     let row = byKey.get(key);
     if (value === null) {
       if (row) row.removed = true;

@@ -28,6 +28,7 @@ const SCRIPT_BASE = new URL("../../", import.meta.url);
 const RENEWAL_GUARD_MS = 30_000; // no second automatic renewal within this time
 const SIGN_IN_POLL_MS = 1_500;
 const SIGN_IN_POLL_LIMIT_MS = 5 * 60_000;
+const POPUP_CLOSED_POLL_MS = 1_000;
 
 function defaultBase() {
   const base = SCRIPT_BASE.origin === location.origin ? SCRIPT_BASE.pathname : SCRIPT_BASE.href;
@@ -351,24 +352,40 @@ export class SelfServeAccount extends HTMLElement {
 
   /**
    * Go to a BFF page such as /link/github. The page navigates; embedded, it opens
-   * in a pop-up window (the link's confirmation step happens there) and the
-   * current view reloads when the pop-up closes.
+   * in a pop-up window told this window's origin (`opener`, which the BFF checks
+   * against EMBED_ALLOWED_ORIGINS). A link ends there on /embed/link-pending, which
+   * posts {source: "selfserve", type: "link-pending"} here and closes itself; this
+   * element then shows the confirmation step in the linked-accounts view. If the
+   * user closes the pop-up by hand instead, the current view reloads.
    */
   openTopLevel(url) {
     if (this.mode === "page") {
       location.assign(url);
       return;
     }
-    const popup = window.open(url, "selfserve-link", "popup,width=520,height=720");
+    const target = new URL(url);
+    target.searchParams.set("opener", location.origin);
+    const popup = window.open(target.href, "selfserve-link", "popup,width=520,height=720");
     if (!popup) {
       this.announce(t("app.popupBlocked"));
       return;
     }
-    const timer = setInterval(() => {
-      if (!popup.closed) return;
+    const serviceOrigin = new URL(this.href("/")).origin;
+    const finish = (view) => {
       clearInterval(timer);
-      if (this.booted && this.current) this.show(this.current, { push: false, focus: false });
-    }, 1000);
+      window.removeEventListener("message", onMessage);
+      if (this.booted && view) this.show(view, { push: false, focus: false });
+    };
+    const onMessage = (event) => {
+      if (event.origin !== serviceOrigin || event.source !== popup) return;
+      if (event.data?.source === "selfserve" && event.data.type === "link-pending") {
+        finish(viewFromPath("linked-accounts"));
+      }
+    };
+    window.addEventListener("message", onMessage);
+    const timer = setInterval(() => {
+      if (popup.closed) finish(this.current);
+    }, POPUP_CLOSED_POLL_MS);
   }
 }
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.ui_fixtures import open_view, screenshot, user_id
+from app.tenant import directory
+from tests.browser.ui_fixtures import open_view, screenshot, sign_in_ui, user_id
+from tests.tenant_management.support import TenantApi, user_path
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +18,14 @@ SEED = {"address": {"city": "Lisbon", "country": "PT"}, "language": "en",
 
 def changes(page):
     return page.locator(".change-list li")
+
+
+def preferences_in_two_pages(first):
+    """Open Preferences in `first`, then in a second page of its context; the second."""
+    open_view(first, "Preferences")
+    second = first.context.new_page()
+    second.goto(first.url)
+    return second
 
 
 def test_edit_add_and_remove_keys_then_save(alice_page, hooks):
@@ -82,9 +92,7 @@ def test_a_conflict_between_two_pages_shows_both_versions_and_lets_the_user_choo
 ):
     first = alice_page
     uid = user_id(first)
-    open_view(first, "Preferences")
-    second = first.context.new_page()
-    second.goto(first.url)
+    second = preferences_in_two_pages(first)
     expect(second.get_by_label("theme", exact=True)).to_have_value("dark")
 
     first.get_by_label("theme", exact=True).fill("light")
@@ -129,3 +137,115 @@ def test_a_failed_save_keeps_the_edit_on_screen_to_retry(alice_page, hooks):
     page.get_by_role("alert").get_by_role("button", name="Try again").click()
     expect(page.get_by_text("Your preferences are saved.")).to_be_visible()
     assert hooks.user(uid)["user_metadata"]["theme"] == "solarized"
+
+
+# Keys that a plain JavaScript object treats specially: `__proto__` is a setter on
+# Object.prototype, the others are inherited members every object answers to.
+RESERVED_SEED = {**SEED, "__proto__": "shadow", "constructor": {"name": "c"},
+                 "hasOwnProperty": 1, "toString": "text"}
+
+
+def seed_metadata(tenant, metadata: dict) -> None:
+    """Replace alice's user_metadata through the tenant's Management API (one PATCH:
+    remove every key she has, then set `metadata`)."""
+    api = TenantApi(tenant)
+    token = api.access_token()
+    path = user_path(directory.ALICE_ID)
+    current = api.call("GET", path, token).json()["user_metadata"]
+    body = {"user_metadata": {**{key: None for key in current}, **metadata}}
+    response = api.call("PATCH", path, token, json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["user_metadata"] == metadata
+
+
+@pytest.fixture
+def reserved_keys_page(console_errors, ui_page, ui_bff, hooks, tenant, bff_server):
+    """Alice signed in, her metadata seeded with RESERVED_SEED first (the BFF caches
+    the profile per session, so the seed must precede the sign-in)."""
+    seed_metadata(tenant, RESERVED_SEED)
+    sign_in_ui(ui_page, bff_server.url)
+    return ui_page
+
+
+def test_keys_named_like_object_members_are_edited_and_removed(console_errors,
+                                                                 reserved_keys_page, hooks):
+    page = reserved_keys_page
+    uid = user_id(page)
+    open_view(page, "Preferences")
+
+    page.get_by_label("__proto__", exact=True).fill("edited")
+    page.get_by_label("constructor", exact=True).fill('{"name": "d"}')
+    page.get_by_role("button", name="Remove hasOwnProperty").click()
+    page.get_by_label("toString", exact=True).fill("changed")
+    expect(changes(page)).to_have_text([
+        'Change __proto__: "shadow" → "edited"',
+        'Change constructor: {"name":"c"} → {"name":"d"}',
+        "Remove hasOwnProperty",
+        'Change toString: "text" → "changed"',
+    ])
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(page.get_by_text("Your preferences are saved.")).to_be_visible()
+    expect(changes(page)).to_have_text(["No unsaved changes."])
+    assert hooks.user(uid)["user_metadata"] == {
+        **SEED, "__proto__": "edited", "constructor": {"name": "d"}, "toString": "changed",
+    }
+    expect(page.get_by_label("__proto__", exact=True)).to_have_value("edited")
+
+    page.get_by_role("button", name="Remove __proto__").click()
+    page.get_by_role("button", name="Remove constructor").click()
+    expect(changes(page)).to_have_text(["Remove __proto__", "Remove constructor"])
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(page.get_by_text("Your preferences are saved.")).to_be_visible()
+    assert hooks.user(uid)["user_metadata"] == {**SEED, "toString": "changed"}
+    expect(page.locator('[data-key="__proto__"]')).to_have_count(0)
+    assert console_errors == [], "\n".join(console_errors)
+
+
+def test_a_new_key_named_proto_is_added_and_kept_across_a_sign_in(console_errors, alice_page,
+                                                                   hooks):
+    page = alice_page
+    uid = user_id(page)
+    open_view(page, "Preferences")
+    page.get_by_label("Name of the new preference").fill("__proto__")
+    page.get_by_label("Type", exact=True).select_option("json")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_label("__proto__", exact=True).fill('{"polluted": true}')
+    expect(changes(page)).to_have_text(['Add __proto__: {"polluted":true}'])
+
+    # The draft survives a reload (sessionStorage), then saves as it was.
+    page.reload()
+    expect(page.get_by_text("We kept the changes you had not saved")).to_be_visible()
+    expect(changes(page)).to_have_text(['Add __proto__: {"polluted":true}'])
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(page.get_by_text("Your preferences are saved.")).to_be_visible()
+    assert hooks.user(uid)["user_metadata"] == {**SEED, "__proto__": {"polluted": True}}
+    assert page.evaluate("({}).polluted") is None
+    assert console_errors == [], "\n".join(console_errors)
+
+
+def test_a_conflict_on_a_key_named_like_an_object_member_shows_both_versions(
+    console_errors, reserved_keys_page, hooks
+):
+    first = reserved_keys_page
+    uid = user_id(first)
+    second = preferences_in_two_pages(first)
+    expect(second.get_by_label("toString", exact=True)).to_have_value("text")
+
+    first.get_by_role("button", name="Remove toString").click()
+    first.get_by_role("button", name="Save changes").click()
+    expect(first.get_by_text("Your preferences are saved.")).to_be_visible()
+
+    second.get_by_label("toString", exact=True).fill("mine")
+    second.get_by_role("button", name="Save changes").click()
+    conflict = second.get_by_role("alert").filter(has_text="Someone else changed your preferences")
+    expect(conflict.get_by_role("row", name="toString")).to_have_text(
+        ['toString"mine"(not set)'])
+    second.get_by_role("button", name="Keep my changes").click()
+
+    expect(second.get_by_text("Your preferences are saved.")).to_be_visible()
+    stored = hooks.user(uid)["user_metadata"]
+    assert stored == {**RESERVED_SEED, "toString": "mine"}
+    assert console_errors == [], "\n".join(console_errors)

@@ -64,6 +64,29 @@ def ui_page(ui_context) -> Page:
     return ui_context.new_page()
 
 
+#: How Chromium reports an HTTP error status or an unreachable host of any request
+#: (the expected 401 of a signed-out /bff/user, a 409 conflict, a missing favicon,
+#: a profile picture on a host the sandbox cannot resolve): the network's log, not
+#: the page's. Everything else logged as an error, and every uncaught exception, is.
+NETWORK_REPORT = "Failed to load resource:"
+
+
+@pytest.fixture
+def console_errors(ui_context) -> list[str]:
+    """The console errors and uncaught exceptions of every page of the test's context
+    (pop-ups included) from the moment the fixture is set up, `NETWORK_REPORT`s left
+    out; a test asserts it empty."""
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error" and not message.text.startswith(NETWORK_REPORT):
+            errors.append(f"{message.location.get('url')}: {message.text}")
+
+    ui_context.on("console", on_console)
+    ui_context.on("weberror", lambda error: errors.append(f"uncaught: {error.error}"))
+    return errors
+
+
 def sign_in_ui(page: Page, bff_url: str, path: str = "/", account=ALICE) -> None:
     """From the account page's sign-in screen through the tenant's login form and back."""
     page.goto(bff_url + path)

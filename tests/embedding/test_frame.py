@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.embedding.conftest import HOST_ORIGIN, start_server
+from tests.embedding.conftest import HOST_ORIGIN, OTHER_ORIGIN, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,6 +50,28 @@ def test_every_view_url_serves_the_shell(bff_url, http, path):
     assert 'routing="history"' in response.text
 
 
+def test_the_link_pop_up_ends_on_a_page_that_posts_to_the_checked_opener_only(bff_url, http):
+    for opener in (HOST_ORIGIN, bff_url):  # the element's host page, or the iframe page
+        response = http.get(bff_url + "/embed/link-pending", params={"opener": opener},
+                            timeout=10)
+
+        assert response.status_code == 200
+        assert f'data-opener-origin="{opener}"' in response.text
+        assert "/static/js/embed-link-pending.js" in response.text
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("opener", [OTHER_ORIGIN, HOST_ORIGIN + "/", "*", "", None])
+def test_the_link_pop_up_refuses_an_opener_that_may_not_embed(bff_url, http, opener):
+    response = http.get(bff_url + "/embed/link-pending", params={"opener": opener},
+                        headers={"Accept": "application/json"}, timeout=10)
+
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "origin_not_allowed"
+    assert "data-opener-origin" not in response.text
+
+
 def test_an_unknown_path_is_not_the_shell(bff_url, http):
     response = http.get(bff_url + "/no-such-view", timeout=10)
 
@@ -81,7 +103,8 @@ class _InlineFinder(HTMLParser):
             self.blocked.append("inline <script>")
 
 
-@pytest.mark.parametrize("path", ["/", "/embed", "/embed/signed-in"])
+@pytest.mark.parametrize("path", ["/", "/embed", "/embed/signed-in",
+                                  f"/embed/link-pending?opener={HOST_ORIGIN}"])
 def test_pages_have_nothing_the_csp_would_block(bff_url, http, path):
     finder = _InlineFinder()
     finder.feed(http.get(bff_url + path, timeout=10).text)

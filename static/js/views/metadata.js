@@ -2,9 +2,11 @@
 // type, add/remove keys, per-key undo, a list of pending changes, save with
 // If-Match, and a conflict screen showing both versions. An edit is never lost
 // silently: a failed save keeps it on screen, and the draft survives a
-// session renewal in sessionStorage.
+// session renewal in sessionStorage. Keys are the user's: the saved metadata,
+// the change set and the server's errors by key are Maps, never plain objects.
 
 import { h } from "../dom.js";
+import { jsonText, toMap } from "../json-maps.js";
 import {
   Row, TYPES, applyChanges, changesOf, hasErrors, keyError, preview, rowsFrom,
 } from "../metadata-model.js";
@@ -21,7 +23,7 @@ class MetadataView extends View {
 
   async load() {
     const { data, etag } = await this.ctx.api.get("/api/me/metadata");
-    this.base = data.user_metadata || {};
+    this.base = toMap(data.user_metadata);
     this.etag = etag;
     this.schema = data.schema || null;
     this.limits = data.limits || {};
@@ -29,7 +31,7 @@ class MetadataView extends View {
     this.notice = null;
     this.conflict = null;
     const draft = this.readDraft();
-    if (draft && Object.keys(draft.changes || {}).length) {
+    if (draft?.changes.size) {
       applyChanges(this.rows, draft.changes);
       if (draft.etag) this.etag = draft.etag; // a stale base still ends in a conflict, not an overwrite
       this.notice = alert("info", t("metadata.restored"));
@@ -39,18 +41,22 @@ class MetadataView extends View {
 
   // ----- draft kept across a sign-in round trip -------------------------------
 
+  /** {etag, changes: Map} as keepDraft stored it, or null. */
   readDraft() {
+    let draft;
     try {
-      return JSON.parse(sessionStorage.getItem(this.draftKey) || "null");
+      draft = JSON.parse(sessionStorage.getItem(this.draftKey) || "null");
     } catch {
       return null;
     }
+    if (!draft || typeof draft !== "object") return null;
+    return { etag: draft.etag, changes: toMap(draft.changes) };
   }
 
   keepDraft() {
     const changes = changesOf(this.rows);
-    if (Object.keys(changes).length) {
-      sessionStorage.setItem(this.draftKey, JSON.stringify({ etag: this.etag, changes }));
+    if (changes.size) {
+      sessionStorage.setItem(this.draftKey, jsonText({ etag: this.etag, changes }));
     } else {
       sessionStorage.removeItem(this.draftKey);
     }
@@ -159,7 +165,7 @@ class MetadataView extends View {
       : change === "set" ? t("metadata.badge.changed") : "";
     badge.className = `row-badge${badge.textContent ? " badge" : ""}`;
     const error = element.querySelector(".field-error");
-    error.textContent = parsed.error || (this.serverErrors?.[row.key] ?? "");
+    error.textContent = parsed.error || (this.serverErrors?.get(row.key) ?? "");
     const field = element.querySelector(".meta-value");
     if (field) field.setAttribute("aria-invalid", String(Boolean(error.textContent)));
     const dirty = row.removed || row.isNew || change !== null;
@@ -172,10 +178,10 @@ class MetadataView extends View {
     const items = this.rows.map((row) => {
       const change = row.change();
       if (change === "remove") return h("li", { class: "change change-remove" }, t("metadata.change.remove", { key: row.key }));
-      if (change === "add") return h("li", { class: "change change-add" }, t("metadata.change.add", { key: row.key, value: preview(changes[row.key]) }));
+      if (change === "add") return h("li", { class: "change change-add" }, t("metadata.change.add", { key: row.key, value: preview(changes.get(row.key)) }));
       if (change === "set") {
         return h("li", { class: "change change-set" },
-          t("metadata.change.set", { key: row.key, from: preview(row.original), value: preview(changes[row.key]) }));
+          t("metadata.change.set", { key: row.key, from: preview(row.original), value: preview(changes.get(row.key)) }));
       }
       return null;
     }).filter(Boolean);
@@ -189,7 +195,7 @@ class MetadataView extends View {
     const keyId = "meta-new-key";
     const typeId = "meta-new-type";
     const errorId = "meta-new-error";
-    const suggestions = Object.keys(this.schema?.properties || {}).filter((key) => !(key in this.base));
+    const suggestions = Object.keys(this.schema?.properties || {}).filter((key) => !this.base.has(key));
     const keyInput = h("input", { id: keyId, type: "text", autocomplete: "off", "aria-describedby": errorId,
       list: suggestions.length ? "meta-key-suggestions" : null });
     const typeSelect = h("select", { id: typeId }, TYPES.map((type) => h("option", { value: type }, t(`metadata.type.${type}`))));
@@ -262,7 +268,7 @@ class MetadataView extends View {
       return;
     }
     const changes = changesOf(this.rows);
-    if (!Object.keys(changes).length) return;
+    if (!changes.size) return;
     this.saving = true;
     this.saveButton.textContent = t("metadata.saving");
     this.updateSummary();
@@ -271,7 +277,7 @@ class MetadataView extends View {
     try {
       const headers = this.etag ? { "If-Match": this.etag } : {};
       const { data, etag } = await this.ctx.api.send("PATCH", "/api/me/metadata", changes, headers);
-      this.base = data.user_metadata || {};
+      this.base = toMap(data.user_metadata);
       this.etag = data.etag || etag || this.etag;
       this.rows = rowsFrom(this.base);
       this.conflictBox.replaceChildren();
@@ -279,17 +285,17 @@ class MetadataView extends View {
       this.saving = false;
       this.renderRows();
       this.status.replaceChildren(alert("success", t("metadata.saved")));
-      this.ctx.emit("saved", { what: "metadata", keys: Object.keys(changes) });
+      this.ctx.emit("saved", { what: "metadata", keys: [...changes.keys()] });
     } catch (error) {
       this.saving = false;
       if (error.code === "login_required") return; // the draft is in sessionStorage
       if (error.status === 409 && error.body.current !== undefined) {
-        this.showConflict(changes, error.body.current, error.body.etag);
+        this.showConflict(changes, toMap(error.body.current), error.body.etag);
       } else if (error.status === 422 && Array.isArray(error.body.errors)) {
-        this.serverErrors = {};
+        this.serverErrors = new Map();
         for (const item of error.body.errors) {
           const key = String(item.path || "").replace(/^\/+/, "").split(/[./]/)[0];
-          if (key) this.serverErrors[key] = item.message;
+          if (key) this.serverErrors.set(key, item.message);
         }
         this.status.replaceChildren(alert("error",
           h("p", {}, t("metadata.err.invalid")),
@@ -313,9 +319,9 @@ class MetadataView extends View {
     }
   }
 
-  /** Both versions of every key the user changed; the user picks one. */
+  /** Both versions (Maps) of every key the user changed; the user picks one. */
   showConflict(mine, current, etag) {
-    const keys = Object.keys(mine).sort();
+    const keys = [...mine.keys()].sort();
     const cell = (value) => h("td", {}, h("code", {}, value === null || value === undefined ? t("metadata.conflict.absent") : preview(value)));
     const box = h("section", { class: "card conflict", role: "alert", "aria-labelledby": "conflict-title", tabindex: "-1" },
       h("h2", { id: "conflict-title" }, t("metadata.conflict.title")),
@@ -326,7 +332,7 @@ class MetadataView extends View {
             h("th", { scope: "col" }, t("metadata.conflict.key")),
             h("th", { scope: "col" }, t("metadata.conflict.mine")),
             h("th", { scope: "col" }, t("metadata.conflict.theirs")))),
-          h("tbody", {}, keys.map((key) => h("tr", {}, h("th", { scope: "row" }, key), cell(mine[key]), cell(current[key])))))),
+          h("tbody", {}, keys.map((key) => h("tr", {}, h("th", { scope: "row" }, key), cell(mine.get(key)), cell(current.get(key))))))),
       h("div", { class: "actions" },
         h("button", { type: "button", class: "button primary", onclick: () => {
           // Rebase my edits on the saved version, then save them over it.
