@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from .store import KeyValueStore
+from .text import has_hidden_characters
 
 DEVICE_ID = re.compile(r"[-A-Fa-f0-9]{1,36}")  # fullmatch: `$` would let a final "\n" in
 MAX_DEVICE_NAME = 100
@@ -58,9 +59,9 @@ def parse_registration(body: Any) -> tuple[dict[str, str], list[dict[str, str]]]
     name = body.get("device_name")
     if not isinstance(name, str) or not name.strip():
         errors.append({"path": "/device_name", "message": "Give the device a name."})
-    elif len(name) > MAX_DEVICE_NAME or not name.isprintable():
-        # Not printable: control characters, and format characters such as bidi
-        # overrides that would make the device list show another name than stored.
+    elif len(name) > MAX_DEVICE_NAME or has_hidden_characters(name):
+        # Control characters, and format characters such as bidi overrides, would make
+        # the device list show another name than the one stored.
         errors.append({"path": "/device_name", "message":
                        f"Use at most {MAX_DEVICE_NAME} printable characters."})
     device_id = body.get("device_id")

@@ -36,6 +36,7 @@ PROBLEM_CODES: dict[str, str] = {
     "identity_exists": "That identity is already linked to an account.",
     "link_rejected": "The tenant refused to link the other account (`tenant_message`).",
     "no_pending_link": "No account is waiting to be linked (or the wait expired).",
+    "link_same_account": "The sign-in waiting to be linked is this account itself.",
     "unknown_provider": "Multi-factor provider is not `duo` or `google-authenticator`.",
     "metadata_unreadable": "The other account's metadata cannot be read, so not copied.",
     "busy": "Another change to this account is in progress; retry after `retry_after` s.",

@@ -210,7 +210,8 @@ SCHEMAS: dict[str, Any] = {
     "PendingLink": {
         "type": "object",
         "required": ["connection", "email", "email_verified", "email_matches", "warnings",
-                     "user_metadata", "metadata_will_be_lost", "expires_at"],
+                     "user_metadata", "metadata_will_be_lost", "not_copied_keys",
+                     "expires_at"],
         "properties": {
             "connection": {"type": "string"},
             "email": {"type": ["string", "null"]},
@@ -219,12 +220,17 @@ SCHEMAS: dict[str, Any] = {
             "warnings": {"type": "array", "items": {
                 "type": "object", "required": ["code", "message"],
                 "properties": {"code": {"type": "string", "enum": [
-                    "email_differs", "email_unverified", "metadata_unreadable"]},
+                    "email_differs", "email_unverified", "metadata_unreadable",
+                    "metadata_not_copied"]},
                     "message": {"type": "string"}}}},
             "user_metadata": {"type": ["object", "null"],
                               "description": "The other account's metadata, read with its own"
                               " token; null when it could not be read."},
             "metadata_will_be_lost": {"type": "boolean"},
+            "not_copied_keys": {"type": "array", "items": {"type": "string"},
+                                "description": "Keys of the other account's metadata that"
+                                " the metadata rules (or METADATA_SCHEMA) refuse: they are"
+                                " never copied."},
             "expires_at": {"type": "integer", "description": "UNIX seconds."},
         },
     },
@@ -235,13 +241,15 @@ SCHEMAS: dict[str, Any] = {
     },
     "Linked": {
         "type": "object",
-        "required": ["identities", "copied_keys", "skipped_keys"],
+        "required": ["identities", "copied_keys", "skipped_keys", "not_copied_keys"],
         "properties": {
             "identities": {"type": "array", "items": _ref("Identity")},
             "copied_keys": {"type": "array", "items": {"type": "string"}},
             "skipped_keys": {"type": "array", "items": {"type": "string"},
                              "description": "Keys both accounts had with different values:"
                              " this account's value was kept."},
+            "not_copied_keys": {"type": "array", "items": {"type": "string"},
+                                "description": "Keys the metadata rules refuse: not copied."},
         },
     },
     "Enrollments": {
@@ -337,20 +345,24 @@ def build_openapi(script_root: str = "") -> dict[str, Any]:
             "get": _op(
                 "What linking the account you just signed in to will do",
                 "After `/link/<connection>`. 404 `no_pending_link` when there is none (or it"
-                " expired). Linking drops the other account's metadata unless copied.",
+                " expired); 409 `link_same_account` when the other sign-in is this account"
+                " itself (the pending link is then dropped). Linking drops the other"
+                " account's metadata unless copied.",
                 "identities",
                 {"200": _json(_ref("PendingLink"), "The pending link."),
-                 "404": _problem("`no_pending_link`."), **get_errors}, tag="identities"),
+                 "404": _problem("`no_pending_link`."),
+                 "409": _problem("`link_same_account`."), **get_errors}, tag="identities"),
             "post": _op(
                 "Link it",
                 "Links with the other account's ID token (`link_with`). With `copy_metadata`,"
                 " its `user_metadata` is first merged into yours; your keys win and keys both"
-                " have with different values are listed in `skipped_keys`. Copying needs the"
-                " `metadata` feature too.",
+                " have with different values are listed in `skipped_keys`, keys the metadata"
+                " rules refuse in `not_copied_keys`. Copying needs the `metadata` feature too.",
                 "identities",
                 {"201": _json(_ref("Linked"), "Linked."),
                  "404": _problem("`no_pending_link`."),
-                 "409": _problem("`identity_exists` or `metadata_unreadable`."),
+                 "409": _problem("`identity_exists`, `metadata_unreadable` or"
+                                 " `link_same_account`."),
                  "422": _problem("`invalid_metadata`: copying would break a rule."),
                  **write_errors},
                 body=_ref("LinkRequest"), tag="identities"),

@@ -267,7 +267,7 @@ def unlink_identity(provider: str, identity_user_id: str) -> Response:
 
 # --- pending link -----------------------------------------------------------------------
 
-def _pending() -> linking.PendingLink:
+def _pending(user_id: str) -> linking.PendingLink:
     pending = pending_link()
     if pending is not None and linking.is_expired(pending):
         clear_pending_link()
@@ -275,15 +275,22 @@ def _pending() -> linking.PendingLink:
     if pending is None:
         raise Problem(404, "no_pending_link", "No account is waiting to be linked. Start"
                       " again from Linked accounts.")
+    if linking.is_same_account(pending, user_id):
+        # Nothing to link, ever: forget it so that the page offers the connections again.
+        clear_pending_link()
+        raise Problem(409, "link_same_account", "You signed in to the account you are"
+                      " already signed in to, so there is nothing to link. To link another"
+                      " sign-in, choose it under Linked accounts and sign in to that account.")
     return pending
 
 
 @bp.get("/me/link")
 @login_required
 def get_pending_link() -> Response:
-    _caller("identities")
-    pending = _pending()
-    return jsonify(linking.preview(_client(), pending, current_user().claims.get("email")))
+    caller = _caller("identities")
+    pending = _pending(caller.user_id)
+    return jsonify(linking.preview(_client(), pending, current_user().claims.get("email"),
+                                   _editable_schema()))
 
 
 @bp.post("/me/link")
@@ -296,10 +303,9 @@ def confirm_link() -> tuple[Response, int]:
     ):
         raise _invalid([{"path": "/copy_metadata", "message":
                          'Send {"copy_metadata": true} or {"copy_metadata": false}.'}])
-    pending = _pending()
+    pending = _pending(caller.user_id)
     client, profiles = _client(), _profiles()
-    copied: list[str] = []
-    skipped: list[str] = []
+    plan = linking.CopyPlan({}, [], [], [])
     if body.get("copy_metadata"):
         _caller("metadata")
         secondary_metadata = linking.read_secondary_metadata(client, pending)
@@ -310,19 +316,21 @@ def confirm_link() -> tuple[Response, int]:
         with _metadata_lock(caller):
             primary = profiles.fresh(client, caller, _session_id())
             current = primary.get("user_metadata") or {}
-            patch, copied, skipped = linking.copy_plan(current, secondary_metadata)
-            errors = metadata.validate_changes(patch, current, None)
+            schema = _editable_schema()
+            plan = linking.copy_plan(current, secondary_metadata, schema)
+            errors = metadata.validate_changes(plan.patch, current, schema)
             if errors:
                 raise _invalid(errors, code="invalid_metadata", status=422)
-            if patch:
+            if plan.patch:
                 # Copy before linking: if the link then fails, nothing is lost.
                 try:
-                    client.update_user_metadata(caller, patch)
+                    client.update_user_metadata(caller, plan.patch)
                 finally:
                     profiles.invalidate(caller.user_id)
     try:
         identities = linking.link(client, caller, pending)
     except TenantError as error:
+        copied = plan.copied_keys
         kept = " The copied preferences stay on your account." if copied else ""
         if error.status == 409:
             raise Problem(409, "identity_exists", "That sign-in is already linked to an"
@@ -336,7 +344,8 @@ def confirm_link() -> tuple[Response, int]:
         profiles.invalidate(caller.user_id)
     clear_pending_link()
     return jsonify({"identities": [identity_body(i) for i in identities],
-                    "copied_keys": copied, "skipped_keys": skipped}), 201
+                    "copied_keys": plan.copied_keys, "skipped_keys": plan.skipped_keys,
+                    "not_copied_keys": plan.not_copied_keys}), 201
 
 
 @bp.delete("/me/link")

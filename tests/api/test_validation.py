@@ -132,13 +132,14 @@ def test_device_registration_refuses_private_keys():
 
 
 def test_copy_plan_keeps_the_primarys_values_and_reports_skips():
-    patch, copied, skipped = copy_plan(
+    plan = copy_plan(
         {"theme": "dark", "lang": "en"},
         {"theme": "light", "lang": "en", "city": "Porto"},
     )
-    assert patch == {"city": "Porto"}
-    assert copied == ["city"]
-    assert skipped == ["theme"]
+    assert plan.patch == {"city": "Porto"}
+    assert plan.copied_keys == ["city"]
+    assert plan.skipped_keys == ["theme"]
+    assert plan.not_copied_keys == []
 
 
 def test_features_need_every_scope():
