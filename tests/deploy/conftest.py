@@ -182,7 +182,9 @@ def _wait_until_ready(server: Gunicorn, ready_path: str, seconds: float = 30) ->
                                  f"{server.log_text()}")
         try:
             ready = requests.get(server.url + ready_path, timeout=2).status_code == 200
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Refused before the socket is bound; a read timeout while the workers are
+            # still importing the app (the master accepts before any worker serves).
             ready = False
         if ready and len(server.worker_pids()) >= server.workers:
             return
