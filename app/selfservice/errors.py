@@ -1,10 +1,10 @@
 """Management API failures as problems a user can act on, with stable codes.
 
 Contract: `problem_for(error)` maps every `ManagementError` to an
-`app.web.problems.Problem`; the codes are listed in `PROBLEM_CODES` and in the
-OpenAPI document. `feature_unavailable(feature, missing)` is the 403 for a scope the
-session was not granted. Tenant wording is passed on only where it helps the user.
-Call it in a request: a 401 carries a `login_url` for this request.
+`app.web.problems.Problem`; the codes are registered in `app.web.problem_codes`
+(and so listed in the OpenAPI document). `feature_unavailable(feature, missing)` is
+the 403 for a scope the session was not granted. Tenant wording is passed on only
+where it helps the user. Call it in a request: a 401 carries a `login_url` for this request.
 """
 
 from __future__ import annotations
@@ -20,37 +20,6 @@ from .client import (
     WriteOutcomeUnknown,
 )
 from .features import FEATURE_LABELS, FEATURES
-
-#: Every `code` the JSON API can answer with, and what it means (for the OpenAPI doc).
-PROBLEM_CODES: dict[str, str] = {
-    "login_required": "No session, or it ended; sign in again at `login_url`.",
-    "csrf_failed": "A state-changing call without `X-CSRF: 1` and a same-origin `Origin`.",
-    "feature_unavailable": "The session's token lacks the scope a feature needs "
-    "(`feature`, `missing_scopes`).",
-    "invalid_request": "The request body or a parameter is malformed (`errors`).",
-    "invalid_metadata": "The metadata change breaks a rule (`errors`: path and message).",
-    "conflict": "`If-Match` names an older version; `current` and `etag` are the newest.",
-    "precondition_failed": "`If-Match` is not a valid entity tag.",
-    "main_identity": "The main identity cannot be unlinked.",
-    "identity_not_found": "No such linked identity on this account.",
-    "identity_exists": "That identity is already linked to an account.",
-    "link_rejected": "The tenant refused to link the other account (`tenant_message`).",
-    "no_pending_link": "No account is waiting to be linked (or the wait expired).",
-    "unknown_provider": "Multi-factor provider is not `duo` or `google-authenticator`.",
-    "metadata_unreadable": "The other account's metadata cannot be read, so not copied.",
-    "busy": "Another change to this account is in progress; retry after `retry_after` s.",
-    "device_exists": "A key for this device is already registered.",
-    "device_not_found": "This app registered no device key with that id for you.",
-    "user_not_found": "The tenant no longer knows this account.",
-    "tenant_rejected": "The tenant refused the request (`tenant_message`).",
-    "rate_limited": "Too many requests to the tenant; retry after `retry_after` seconds.",
-    "tenant_unavailable": "The tenant did not answer usefully after retries.",
-    "write_outcome_unknown": "A change was sent but no answer came: reload and check.",
-    "request_entity_too_large": "The request body is larger than the API accepts (64 KB).",
-    "not_found": "No such API path.",
-    "method_not_allowed": "The path exists but not with this method.",
-    "internal_error": "An error on our side.",
-}
 
 
 def feature_unavailable(feature: str, missing: list[str]) -> Problem:

@@ -3,7 +3,9 @@
 Contract: raise `Problem(status, code, detail, **extra)` anywhere under a request;
 the handler `init_app` registers turns it into a problem+json response for JSON
 clients (paths under `/api/`, `/bff/`, or an `Accept` preferring JSON) and into
-the error page otherwise. `code` is stable and documented; `detail` is for people.
+the error page otherwise. `code` is stable and registered in
+`app.web.problem_codes.PROBLEM_CODES` (the one list, for the whole BFF); `detail` is
+for people.
 """
 
 from __future__ import annotations

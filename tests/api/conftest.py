@@ -4,7 +4,9 @@ against the BFF's own `/api/openapi.json`, and the tenant's test hooks, reset pe
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -13,7 +15,28 @@ from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAP
 
 from app.tenant.directory import ALICE_ID, BOB_ID
 
-__all__ = ["ALICE_ID", "BOB_ID"]
+__all__ = ["ALICE_ID", "BOB_ID", "mint_token", "write_metadata_at_the_tenant"]
+
+
+def mint_token(hooks, tenant, sub: str, scope: str) -> str:
+    """A Management API access token for `sub`, signed by the tenant (as another client's)."""
+    now = int(time.time())
+    return hooks.mint({"iss": tenant.issuer, "sub": sub, "aud": tenant.audience,
+                       "azp": "selfserve-demo-bff", "scope": scope, "iat": now,
+                       "exp": now + 600})
+
+
+def write_metadata_at_the_tenant(hooks, tenant, user_id: str,
+                                 changes: dict[str, Any]) -> dict[str, Any]:
+    """PATCH `user_id`'s user_metadata at the tenant directly, as another client of the
+    tenant would (bypassing the BFF's rules); the tenant's answer."""
+    token = mint_token(hooks, tenant, user_id,
+                       "read:current_user update:current_user_metadata")
+    response = requests.patch(f"{tenant.url}/api/v2/users/{user_id}",
+                              json={"user_metadata": changes},
+                              headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 class ApiSession(requests.Session):

@@ -5,12 +5,12 @@ tenant's social stand-in page, as a browser would."""
 
 from __future__ import annotations
 
-import time
+import json
 
 import pytest
 import requests
 
-from tests.api.conftest import ALICE_ID
+from tests.api.conftest import ALICE_ID, write_metadata_at_the_tenant
 
 ALICE_GITHUB = "github|1000001"
 
@@ -25,13 +25,6 @@ def sign_in_to_link(api, connection: str, account: str) -> requests.Response:
     assert done.status_code == 200, done.text[:300]
     assert done.url.endswith("/linked-accounts?pending=1"), done.url
     return done
-
-
-def mint_token(hooks, tenant, sub: str, scope: str) -> str:
-    now = int(time.time())
-    return hooks.mint({"iss": tenant.issuer, "sub": sub, "aud": tenant.audience,
-                         "azp": "selfserve-demo-bff", "scope": scope, "iat": now,
-                         "exp": now + 600})
 
 
 def test_identities_main_and_connections(api):
@@ -71,12 +64,8 @@ def test_no_pending_link(api):
 def test_link_with_copied_metadata_then_unlink(api, hooks, tenant):
     sign_in_to_link(api, "github", "alice-gh")
     # Give the other account some metadata of its own, one key clashing with alice's.
-    token = mint_token(hooks, tenant, ALICE_GITHUB, "read:current_user "
-                       "update:current_user_metadata")
-    seeded = requests.patch(f"{tenant.url}/api/v2/users/{ALICE_GITHUB}",
-                            json={"user_metadata": {"theme": "light", "editor": "vim"}},
-                            headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    assert seeded.status_code == 200, seeded.text
+    write_metadata_at_the_tenant(hooks, tenant, ALICE_GITHUB,
+                                 {"theme": "light", "editor": "vim"})
 
     preview = api.get("/api/me/link")
     assert preview.status_code == 200
@@ -139,18 +128,74 @@ def test_link_without_copy(api, hooks):
         "Username-Password-Authentication", "github"]
 
 
-def test_linking_the_account_to_itself_is_refused(api, hooks):
+def test_a_pending_link_to_this_same_account_offers_nothing(api, hooks):
+    """Signing in to the account itself at /link/... leaves a pending link whose `sub` is
+    the primary's: the preview says so, confirming it calls nothing, and it is dropped."""
     from tests.support.tenant import submit_form
 
+    def account():
+        user = hooks.user(ALICE_ID)
+        return user["identities"], user["user_metadata"]
+
+    before = account()
     login_page = api.get("/link/Username-Password-Authentication")
     done = submit_form(api, login_page, allow_redirects=True,
                        username="alice@example.com", password="alice-demo-password")
     assert done.url.endswith("/linked-accounts?pending=1"), done.url
-    refused = api.post("/api/me/link", json={"copy_metadata": False})
-    assert refused.status_code == 400, refused.text
-    assert refused.json()["code"] == "link_rejected"
-    assert "same" in refused.json()["tenant_message"]
+    # Any call to the tenant's identities endpoint would fail the confirmation below.
+    hooks.fault("/api/v2/users/", method="POST", status=500, times=5)
+    refused = api.post("/api/me/link", json={"copy_metadata": True})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "link_same_account"
+    assert "already signed in" in refused.json()["detail"]
+    preview = api.get("/api/me/link")
+    assert preview.status_code == 404 and preview.json()["code"] == "no_pending_link"
+    assert account() == before
+
+
+def test_the_preview_of_a_link_to_this_same_account_is_a_problem(api, hooks):
+    from tests.support.tenant import submit_form
+
+    login_page = api.get("/link/Username-Password-Authentication")
+    submit_form(api, login_page, allow_redirects=True,
+                username="alice@example.com", password="alice-demo-password")
+    preview = api.get("/api/me/link")
+    assert preview.status_code == 409, preview.text
+    assert preview.json()["code"] == "link_same_account"
+    # Nothing is left to confirm: the pending link was the account itself.
+    confirm = api.post("/api/me/link", json={"copy_metadata": False})
+    assert confirm.status_code == 404 and confirm.json()["code"] == "no_pending_link"
     assert len(hooks.user(ALICE_ID)["identities"]) == 1
+
+
+def test_copying_on_link_keeps_to_the_metadata_schema(make_bff, new_api, hooks, tenant,
+                                                      tmp_path):
+    """Keys the deployment's METADATA_SCHEMA refuses are not copied from the other
+    account; the preview names them beforehand."""
+    schema = {"type": "object", "properties": {
+        "theme": {"enum": ["dark", "light"]},
+        "editor": {"enum": ["vim", "emacs"]},
+        "plan": {"type": "string"},
+    }}
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(schema))
+    make_bff(METADATA_SCHEMA=str(path))
+    api = new_api()
+    sign_in_to_link(api, "github", "alice-gh")
+    write_metadata_at_the_tenant(hooks, tenant, ALICE_GITHUB, {
+        "theme": "light", "editor": "vim", "plan": 7, "admin": True})
+
+    preview = api.get("/api/me/link").json()
+    assert preview["not_copied_keys"] == ["admin", "plan"]
+    assert "metadata_not_copied" in [w["code"] for w in preview["warnings"]]
+
+    linked = api.post("/api/me/link", json={"copy_metadata": True})
+    assert linked.status_code == 201, linked.text
+    assert linked.json()["copied_keys"] == ["editor"]
+    assert linked.json()["skipped_keys"] == ["theme"]
+    assert linked.json()["not_copied_keys"] == ["admin", "plan"]
+    stored = hooks.user(ALICE_ID)["user_metadata"]
+    assert stored["editor"] == "vim" and "admin" not in stored and "plan" not in stored
 
 
 def test_the_other_accounts_metadata_unreadable_is_said_not_failed(api, hooks):

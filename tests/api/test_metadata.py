@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from tests.api.conftest import ALICE_ID
+import pytest
+
+from tests.api.conftest import ALICE_ID, write_metadata_at_the_tenant
 
 
 def test_read_gives_metadata_limits_and_etag(api, hooks):
@@ -113,3 +115,79 @@ def test_schema_limits_the_editable_keys(make_bff, new_api, hooks, tmp_path):
     assert sorted(e["path"] for e in refused.json()["errors"]) == ["/plan", "/theme"]
     assert api.patch("/api/me/metadata", json={"theme": "light"}).status_code == 200
     assert hooks.user(ALICE_ID)["user_metadata"]["theme"] == "light"
+
+
+def test_keys_outside_the_schema_can_always_be_deleted(make_bff, new_api, hooks, tmp_path):
+    """A key the schema does not list (written by another client, or before the schema)
+    can be removed, though it cannot be set."""
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps({"type": "object", "properties": {"theme": {"type": "string"}}}))
+    make_bff(METADATA_SCHEMA=str(path))
+    api = new_api()
+    assert "newsletter" in hooks.user(ALICE_ID)["user_metadata"]
+    assert api.patch("/api/me/metadata", json={"newsletter": False}).status_code == 422
+    deleted = api.patch("/api/me/metadata", json={"newsletter": None})
+    assert deleted.status_code == 200, deleted.text
+    assert "newsletter" not in hooks.user(ALICE_ID)["user_metadata"]
+
+
+# JSON text with a lone surrogate: valid JSON, not valid Unicode (and not UTF-8-encodable).
+LONE_SURROGATE_VALUE = '{"note": {"text": "a\\ud800b"}}'
+LONE_SURROGATE_KEY = '{"\\udc00": 1}'
+
+
+@pytest.mark.parametrize(("body", "path"), [
+    (LONE_SURROGATE_VALUE, "/note/text"),
+    (LONE_SURROGATE_KEY, "/\udc00"),
+])
+def test_a_lone_surrogate_is_refused_naming_the_path(api, hooks, body, path):
+    before = hooks.user(ALICE_ID)["user_metadata"]
+    response = api.patch("/api/me/metadata", data=body,
+                         headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "invalid_metadata"
+    assert [e["path"] for e in response.json()["errors"]] == [path]
+    assert hooks.user(ALICE_ID)["user_metadata"] == before
+
+
+def test_a_lone_surrogate_stored_elsewhere_is_shown_and_can_be_removed(api, hooks, tenant):
+    """Another client of the tenant stored text that is not valid Unicode: every read
+    still answers (the JSON text escapes it), and the user can delete the keys."""
+    write_metadata_at_the_tenant(hooks, tenant, ALICE_ID,
+                                 {"bad": "x\ud800", "\udfff": "key", "nested": ["\udbff"]})
+    me = api.get("/api/me")
+    assert me.status_code == 200, me.text
+    assert b"\\ud800" in me.content  # escaped in the JSON text, not a broken byte
+    assert me.json()["user_metadata"]["bad"] == "x\ud800"
+    view = api.get("/api/me/metadata")
+    assert view.status_code == 200 and view.json()["user_metadata"]["\udfff"] == "key"
+    # Another edit still works while the bad values are there, If-Match included.
+    edited = api.patch("/api/me/metadata", json={"theme": "light"},
+                       headers={"If-Match": view.headers["ETag"]})
+    assert edited.status_code == 200, edited.text
+    repaired = api.patch("/api/me/metadata", data='{"bad": null, "\\udfff": null,'
+                         ' "nested": null}', headers={"Content-Type": "application/json"})
+    assert repaired.status_code == 200, repaired.text
+    stored = hooks.user(ALICE_ID)["user_metadata"]
+    assert not {"bad", "\udfff", "nested"} & set(stored) and stored["theme"] == "light"
+
+
+@pytest.mark.parametrize("key", [
+    "nul\u0000", "bell\u0007", "del\u007f", "next\u0085line", "rtl\u202eoverride",
+    "\u2066isolate\u2069", "zero\u200bwidth", "soft\u00adhyphen",
+])
+def test_keys_with_hidden_characters_are_refused(api, hooks, key):
+    before = hooks.user(ALICE_ID)["user_metadata"]
+    for changes, path in (({key: 1}, "/" + key), ({"outer": {key: 1}}, "/outer/" + key)):
+        response = api.patch("/api/me/metadata", json=changes)
+        assert response.status_code == 422, (changes, response.text)
+        assert response.json()["code"] == "invalid_metadata"
+        assert [e["path"] for e in response.json()["errors"]] == [path]
+    assert hooks.user(ALICE_ID)["user_metadata"] == before
+
+
+def test_ordinary_keys_in_any_script_are_accepted(api, hooks):
+    changes = {"café": 1, "日本語": 2, "emoji \U0001f600": 3, "a b": 4}
+    response = api.patch("/api/me/metadata", json=changes)
+    assert response.status_code == 200, response.text
+    assert changes.items() <= hooks.user(ALICE_ID)["user_metadata"].items()

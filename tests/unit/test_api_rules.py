@@ -1,4 +1,5 @@
-"""Input rules of the JSON API that need no server: metadata, device keys, link copy plans."""
+"""Input rules of the JSON API that need no server: metadata, device keys (the
+`DeviceRegistration` model), link copy plans, features, and the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -10,15 +11,23 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from app.selfservice import metadata
-from app.selfservice.device_keys import parse_registration
 from app.selfservice.features import FEATURES, features_for, missing_scopes
 from app.selfservice.linking import copy_plan
+from app.selfservice.models import DeviceRegistration, parse
+from app.web.problems import Problem
 
 CURRENT = {"theme": "dark", "address": {"city": "Lisbon"}}
 
 
 def paths(errors):
     return [e["path"] for e in errors]
+
+
+def registration_errors(body) -> list[dict[str, str]]:
+    with pytest.raises(Problem) as refused:
+        parse(DeviceRegistration, body)
+    assert (refused.value.status, refused.value.code) == (400, "invalid_request")
+    return refused.value.extra["errors"]
 
 
 @pytest.mark.parametrize(
@@ -97,11 +106,11 @@ def test_device_registration_accepts_pem_and_base64_der():
     der = key.public_key().public_bytes(serialization.Encoding.DER,
                                         serialization.PublicFormat.SubjectPublicKeyInfo)
     for text in (_pem(key), base64.b64encode(der).decode()):
-        fields, errors = parse_registration(
-            {"device_name": " Phone ", "device_id": "0a1b-2c", "public_key": text})
-        assert errors == []
-        assert fields == {"device_name": "Phone", "device_id": "0a1b-2c",
-                          "value": base64.b64encode(der).decode()}
+        registration = parse(DeviceRegistration, {
+            "device_name": " Phone ", "device_id": "0a1b-2c", "public_key": text})
+        assert registration.model_dump() == {
+            "device_name": "Phone", "device_id": "0a1b-2c",
+            "public_key": base64.b64encode(der).decode()}
 
 
 @pytest.mark.parametrize(
@@ -117,8 +126,7 @@ def test_device_registration_accepts_pem_and_base64_der():
     ],
 )
 def test_device_registration_errors_name_the_field(body, bad):
-    _, errors = parse_registration(body)
-    assert paths(errors) == bad
+    assert paths(registration_errors(body)) == bad
 
 
 def test_device_registration_refuses_private_keys():
@@ -126,19 +134,20 @@ def test_device_registration_refuses_private_keys():
     private_pem = key.private_bytes(serialization.Encoding.PEM,
                                     serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption()).decode()
-    _, errors = parse_registration({"device_name": "x", "device_id": "ab",
-                                    "public_key": private_pem})
+    errors = registration_errors({"device_name": "x", "device_id": "ab",
+                                  "public_key": private_pem})
     assert paths(errors) == ["/public_key"]
 
 
 def test_copy_plan_keeps_the_primarys_values_and_reports_skips():
-    patch, copied, skipped = copy_plan(
+    plan = copy_plan(
         {"theme": "dark", "lang": "en"},
         {"theme": "light", "lang": "en", "city": "Porto"},
     )
-    assert patch == {"city": "Porto"}
-    assert copied == ["city"]
-    assert skipped == ["theme"]
+    assert plan.patch == {"city": "Porto"}
+    assert plan.copied_keys == ["city"]
+    assert plan.skipped_keys == ["theme"]
+    assert plan.not_copied_keys == []
 
 
 def test_features_need_every_scope():

@@ -1,0 +1,58 @@
+"""Every problem `code` the BFF answers with, and what it means: the one registry.
+
+Contract: `PROBLEM_CODES` maps each code to a sentence for the API description; the
+OpenAPI document (`/api/openapi.json`) lists exactly these as the `code` enum, and a
+unit test checks that every `Problem(status, "code", ...)` raised in `app/` (outside
+the separate tenant) is registered here. A code is stable once published: the UI and
+other clients branch on it. Add a code here in the same change that first raises it.
+"""
+
+from __future__ import annotations
+
+#: What every response shares (app.web): CSRF, embedding, HTTP errors, our own bugs.
+WEB_CODES: dict[str, str] = {
+    "csrf_failed": "A state-changing call without `X-CSRF: 1` and a same-origin `Origin`.",
+    "origin_not_allowed": "The embedding origin is not in `EMBED_ALLOWED_ORIGINS`.",
+    "invalid_request": "The request body or a parameter is malformed (`errors`).",
+    "request_entity_too_large": "The request body is larger than the API accepts (64 KB).",
+    "not_found": "No such path.",
+    "method_not_allowed": "The path exists but not with this method.",
+    "internal_error": "An error on our side.",
+}
+
+#: The OAuth side (app.auth): the session, sign-in and link transactions.
+AUTH_CODES: dict[str, str] = {
+    "login_required": "No session, or it ended; sign in again at `login_url`.",
+    "invalid_state": "The sign-in answer belongs to no transaction of this browser.",
+    "unknown_connection": "That sign-in method cannot be linked here.",
+    "link_session_changed": "The session changed while the other sign-in was under way.",
+    "link_wrong_connection": "The other sign-in came back from another connection than"
+    " the one chosen.",
+    "link_same_account": "The sign-in to link is this account itself: nothing to link.",
+}
+
+#: The account API (app.selfservice).
+SELFSERVICE_CODES: dict[str, str] = {
+    "feature_unavailable": "The session's token lacks the scope a feature needs "
+    "(`feature`, `missing_scopes`).",
+    "invalid_metadata": "The metadata change breaks a rule (`errors`: path and message).",
+    "conflict": "`If-Match` names an older version; `current` and `etag` are the newest.",
+    "precondition_failed": "`If-Match` is not a valid entity tag.",
+    "main_identity": "The main identity cannot be unlinked.",
+    "identity_not_found": "No such linked identity on this account.",
+    "identity_exists": "That identity is already linked to an account.",
+    "link_rejected": "The tenant refused to link the other account (`tenant_message`).",
+    "no_pending_link": "No account is waiting to be linked (or the wait expired).",
+    "unknown_provider": "Multi-factor provider is not `duo` or `google-authenticator`.",
+    "metadata_unreadable": "The other account's metadata cannot be read, so not copied.",
+    "busy": "Another change to this account is in progress; retry after `retry_after` s.",
+    "device_exists": "A key for this device is already registered.",
+    "device_not_found": "This app registered no device key with that id for you.",
+    "user_not_found": "The tenant no longer knows this account.",
+    "tenant_rejected": "The tenant refused the request (`tenant_message`).",
+    "rate_limited": "Too many requests to the tenant; retry after `retry_after` seconds.",
+    "tenant_unavailable": "The tenant did not answer usefully after retries.",
+    "write_outcome_unknown": "A change was sent but no answer came: reload and check.",
+}
+
+PROBLEM_CODES: dict[str, str] = {**WEB_CODES, **AUTH_CODES, **SELFSERVICE_CODES}
