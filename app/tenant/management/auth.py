@@ -41,7 +41,7 @@ def bearer_token() -> str | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "Bad HTTP authentication header format")
+        raise ApiError(400, "Bad HTTP authentication header format")
     return token.strip()
 
 
