@@ -16,10 +16,8 @@ from pathlib import Path
 
 import jwt
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
 
 from app.tenant.directory import ALICE_ID
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 from tests.support.servers import LiveServer
 from tests.support.tenant import ALICE
 
@@ -62,22 +60,6 @@ def spa_url(tenant, hooks) -> Iterator[str]:
                       allowed_logout_urls=[server.url + "/"])
     yield server.url
     server.stop()
-
-
-@pytest.fixture
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium) -> Iterator[Page]:
-    context = chromium.new_context()
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
 
 
 def test_auth0_spa_js_signs_in_renews_silently_and_calls_the_management_api(
