@@ -11,11 +11,14 @@ SDK is changed or stubbed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import jwt
 import pytest
+import requests
 
 from app.tenant.directory import ALICE_ID
 from tests.support.servers import LiveServer
@@ -35,9 +38,11 @@ class SpaPage:
         if not SDK.exists():
             raise RuntimeError(f"{SDK} is missing: run scripts/setup --test (npm ci)")
         index = (HERE / "index.html").read_text()
+        page = ("text/html; charset=utf-8",
+                index.replace("{tenant}", tenant_url).replace("{client_id}", SPA).encode())
         self.files = {
-            "/": ("text/html; charset=utf-8",
-                  index.replace("{tenant}", tenant_url).replace("{client_id}", SPA).encode()),
+            "/": page,
+            "/refresh/": page,
             "/app.js": ("application/javascript", (HERE / "app.js").read_bytes()),
             "/sdk.js": ("application/javascript", SDK.read_bytes()),
         }
@@ -56,26 +61,30 @@ class SpaPage:
 @pytest.fixture
 def spa_url(tenant, hooks) -> Iterator[str]:
     server = LiveServer(url_host="127.0.0.1").serve(SpaPage(tenant.url))
-    hooks.client_urls(SPA, callbacks=[server.url + "/"], web_origins=[server.url],
+    hooks.client_urls(SPA, callbacks=[server.url + "/", server.url + "/refresh/"],
+                      web_origins=[server.url],
                       allowed_logout_urls=[server.url + "/"])
     yield server.url
     server.stop()
 
 
-def test_auth0_spa_js_signs_in_renews_silently_and_calls_the_management_api(
-        page, tenant, spa_url):
-    page.goto(spa_url + "/")
+def sign_in_with_redirect(page, tenant, url: str) -> None:
+    """loginWithRedirect, the tenant's login page as alice, back to the page's callback."""
+    page.goto(url)
     assert page.evaluate("window.spaReady") == "no-callback"
     assert page.evaluate("spa.isAuthenticated()") is False
-
-    # Sign-in with redirect: the tenant's login page, then back to the page's callback.
     page.evaluate("spa.loginWithRedirect()")
     page.wait_for_url(tenant.url + "/u/login*")
     page.fill("input[name=username]", ALICE[0])
     page.fill("input[name=password]", ALICE[1])
     page.click("button[type=submit]")
-    page.wait_for_url(spa_url + "/?*")
+    page.wait_for_url(url + "?*")
     assert page.evaluate("window.spaReady") == "signed-in"
+
+
+def test_auth0_spa_js_signs_in_renews_silently_and_calls_the_management_api(
+        page, tenant, spa_url):
+    sign_in_with_redirect(page, tenant, spa_url + "/")
     assert page.evaluate("spa.isAuthenticated()") is True
     user = page.evaluate("spa.getUser()")
     assert user["sub"] == ALICE_ID and user["email"] == ALICE[0]
@@ -105,3 +114,46 @@ def test_auth0_spa_js_signs_in_renews_silently_and_calls_the_management_api(
                            f"'{ALICE_ID}'), token)", renewed["access_token"])
     assert answer["status"] == 200, answer
     assert answer["body"]["user_id"] == ALICE_ID and answer["body"]["email"] == ALICE[0]
+
+
+def test_auth0_spa_js_with_refresh_tokens_falls_back_to_its_iframe_after_reuse(
+        page, tenant, spa_url):
+    """With `useRefreshTokens` the SDK renews with the refresh token grant; when the
+    tenant refuses a refresh token in Auth0's words it signs in again in its iframe."""
+    answers: list = []
+    page.on("response", lambda response: answers.append(response))
+
+    def issued() -> list[dict]:
+        """The token endpoint's answers to the page so far (bodies read outside the
+        event handler: Playwright cannot read them from inside it)."""
+        return [a.json() for a in answers
+                if a.url == tenant.url + "/oauth/token" and a.request.method == "POST"]
+
+    sign_in_with_redirect(page, tenant, spa_url + "/refresh/")
+    (signed_in,) = issued()
+    assert signed_in["refresh_token"]
+
+    requests_seen: list = []
+    page.on("request", lambda request: requests_seen.append(request))
+    page.evaluate("spa.getTokenSilently({cacheMode: 'off'})")
+    grants = [parse_qs(r.post_data or "").get("grant_type") or [
+        json.loads(r.post_data or "{}").get("grant_type")] for r in requests_seen
+        if r.url == tenant.url + "/oauth/token"]
+    assert grants == [["refresh_token"]]
+    assert not [r for r in requests_seen if "/authorize?" in r.url]
+    rotated = issued()[-1]["refresh_token"]
+    assert rotated != signed_in["refresh_token"]
+
+    # Someone else uses the SDK's current refresh token first: the SDK's next use is
+    # reuse, the tenant revokes the family and says "Unknown or invalid refresh token.".
+    stolen = requests.post(tenant.url + "/oauth/token", timeout=10, data={
+        "grant_type": "refresh_token", "refresh_token": rotated, "client_id": SPA})
+    assert stolen.status_code == 200, stolen.text
+    requests_seen.clear()
+    renewed = page.evaluate("spa.getTokenSilently({cacheMode: 'off', detailedResponse: true})")
+    assert renewed["access_token"]
+    refused = [answer for answer in issued() if "error" in answer]
+    assert refused == [{"error": "invalid_grant",
+                        "error_description": "Unknown or invalid refresh token."}]
+    fallback = [r for r in requests_seen if r.url.startswith(tenant.url + "/authorize?")]
+    assert len(fallback) == 1 and "response_mode=web_message" in fallback[0].url
