@@ -83,7 +83,11 @@ def sign_in_with_redirect(page, tenant, url: str) -> None:
 
 
 def test_auth0_spa_js_signs_in_renews_silently_and_calls_the_management_api(
-        page, tenant, spa_url):
+        chromium, tenant, spa_url):
+    chromium.run(signs_in_renews_silently_and_calls_the_management_api, tenant, spa_url)
+
+
+def signs_in_renews_silently_and_calls_the_management_api(page, tenant, spa_url) -> None:
     sign_in_with_redirect(page, tenant, spa_url + "/")
     assert page.evaluate("spa.isAuthenticated()") is True
     user = page.evaluate("spa.getUser()")
@@ -117,9 +121,13 @@ def test_auth0_spa_js_signs_in_renews_silently_and_calls_the_management_api(
 
 
 def test_auth0_spa_js_with_refresh_tokens_falls_back_to_its_iframe_after_reuse(
-        page, tenant, spa_url):
+        chromium, tenant, spa_url):
     """With `useRefreshTokens` the SDK renews with the refresh token grant; when the
     tenant refuses a refresh token in Auth0's words it signs in again in its iframe."""
+    chromium.run(refreshes_then_falls_back_to_the_iframe, tenant, spa_url)
+
+
+def refreshes_then_falls_back_to_the_iframe(page, tenant, spa_url) -> None:
     answers: list = []
     page.on("response", lambda response: answers.append(response))
 

@@ -24,7 +24,11 @@ def example_url(tenant, hooks) -> Iterator[str]:
 
 
 def test_the_page_signs_in_and_reads_the_profile_from_the_management_api(
-        page, tenant, example_url):
+        chromium, tenant, example_url):
+    chromium.run(signs_in_and_reads_the_profile, tenant, example_url)
+
+
+def signs_in_and_reads_the_profile(page, tenant, example_url) -> None:
     page.goto(example_url + "/")
     page.click("#sign-in")
     page.wait_for_url(tenant.url + "/u/login*")
