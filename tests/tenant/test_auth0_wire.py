@@ -397,3 +397,13 @@ def test_cors_on_answers_for_a_web_origin(fresh, hooks, bff_server):
     bad = requests.post(f"{fresh.url}/oauth/token", timeout=TIMEOUT, json={},
                         headers={"Origin": bff_server.url})
     assert bad.headers["Access-Control-Allow-Origin"] == bff_server.url
+
+
+@pytest.mark.parametrize("member", ["device_authorization_endpoint", "mfa_challenge_endpoint",
+                                    "registration_endpoint"])
+def test_endpoints_discovery_names_but_the_tenant_does_not_offer_say_so(fresh, member):
+    doc = requests.get(f"{fresh.url}/.well-known/openid-configuration", timeout=TIMEOUT).json()
+    answer = requests.post(doc[member], timeout=TIMEOUT, data={"client_id": BFF})
+    assert answer.status_code == 403
+    assert answer.json()["error"] == "access_denied"
+    assert "does not offer" in answer.json()["error_description"]
