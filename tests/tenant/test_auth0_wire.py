@@ -23,6 +23,7 @@ from tests.support.tenant import (
     verify_jwt,
 )
 from tests.tenant.test_code_flow import code_params, exchange, public_client_code
+from tests.tenant.test_logout import session_alive, signed_in_id_token
 from tests.tenant.test_refresh_and_userinfo import refresh, sign_in_for_tokens
 from tests.tenant.wire_facts import fact, fact_json, fact_list, oas_403
 
@@ -101,47 +102,33 @@ def test_without_audience_the_access_token_is_opaque_and_for_userinfo_only(
     assert api.status_code == 401
 
 
-def _id_token(tenant, bff_server, browser, client_id=BFF) -> str:
-    got = redirect_params(authorize_and_sign_in(
-        browser, tenant.url, client_id=client_id, response_type="id_token", scope="openid",
-        redirect_uri=f"{bff_server.url}/callback", nonce="n", state="s"))
-    return got["id_token"]
-
-
-def _session_alive(tenant, bff_server, browser) -> bool:
-    got = redirect_params(authorize(
-        browser, tenant.url, client_id=BFF, response_type="id_token", prompt="none",
-        redirect_uri=f"{bff_server.url}/callback", scope="openid", nonce="n2", state="s"))
-    return "id_token" in got
-
-
 def test_oidc_logout_refuses_a_logout_hint_that_is_not_the_id_token_s_sid(
         fresh, bff_server, browser):
     fact("a `logout_hint` that does not match the `sid` of the `id_token_hint` is an error")
-    id_token = _id_token(fresh, bff_server, browser)
+    id_token = signed_in_id_token(fresh, bff_server, browser)
     answer = browser.get(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
                          params={"id_token_hint": id_token, "logout_hint": "another-sid",
                                  "post_logout_redirect_uri": f"{bff_server.url}/"})
     assert answer.status_code == 400 and "Location" not in answer.headers
     assert "logout_hint" in answer.text
-    assert _session_alive(fresh, bff_server, browser)
+    assert session_alive(fresh, bff_server, browser)
 
 
 def test_oidc_logout_without_id_token_hint_asks_unless_logout_hint_is_the_session(
         fresh, bff_server, browser):
     fact("without `id_token_hint` the user is asked to confirm unless `logout_hint` matches"
          " their session")
-    sid = verify_jwt(fresh.url, _id_token(fresh, bff_server, browser), BFF)["sid"]
+    sid = verify_jwt(fresh.url, signed_in_id_token(fresh, bff_server, browser), BFF)["sid"]
     params = {"client_id": BFF, "post_logout_redirect_uri": f"{bff_server.url}/"}
     asked = browser.get(f"{fresh.url}/oidc/logout", params={**params, "logout_hint": "x"},
                         allow_redirects=False, timeout=TIMEOUT)
     assert asked.status_code == 200 and "Location" not in asked.headers
     assert asked.headers["Content-Type"].startswith("text/html")
-    assert _session_alive(fresh, bff_server, browser)
+    assert session_alive(fresh, bff_server, browser)
     at_once = browser.get(f"{fresh.url}/oidc/logout", params={**params, "logout_hint": sid},
                           allow_redirects=False, timeout=TIMEOUT)
     assert at_once.headers["Location"] == f"{bff_server.url}/"
-    assert not _session_alive(fresh, bff_server, browser)
+    assert not session_alive(fresh, bff_server, browser)
 
 
 class SlowFlakyReceiver:
@@ -167,7 +154,7 @@ def test_back_channel_logout_comes_from_a_queue_after_the_logout_and_is_retried(
         fresh, hooks, bff_server, browser):
     fact("Back-channel logout tokens are sent from a queue, a little after the logout"
          " (not inside the logout request); `jti` is a UUID")
-    _id_token(fresh, bff_server, browser)
+    signed_in_id_token(fresh, bff_server, browser)
     receiver = SlowFlakyReceiver(delay=1.0)
     bff_server.swap(receiver)
     started = time.monotonic()
@@ -306,7 +293,7 @@ def test_v2_logout_without_return_to_goes_to_the_first_allowed_logout_url(
         fresh, hooks, bff_server, browser):
     fact("`/v2/logout` without `returnTo` goes to the client's first allowed logout URL")
     hooks.client_urls(BFF, allowed_logout_urls=[f"{bff_server.url}/bye", f"{bff_server.url}/"])
-    _id_token(fresh, bff_server, browser)
+    signed_in_id_token(fresh, bff_server, browser)
     answer = browser.get(f"{fresh.url}/v2/logout", params={"client_id": BFF},
                          allow_redirects=False, timeout=TIMEOUT)
     assert answer.headers["Location"] == f"{bff_server.url}/bye"
