@@ -15,7 +15,6 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 DEFAULT_DATA = Path("var") / "demo"
-DEMO_CLIENT_ID = "selfserve-demo-bff"
 
 
 def _serve_forever(servers: list) -> None:
@@ -53,6 +52,7 @@ def _print_credentials() -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from app import create_app
     from app.tenant import create_tenant_app
+    from app.tenant.server import bff_env as tenant_bff_env
 
     data_dir = Path(args.data).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -61,11 +61,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     tenant_app = create_tenant_app(data_dir=data_dir, base_url=tenant_url, bff_url=bff_url)
     bff_env = {
-        "AUTH0_DOMAIN": tenant_url,
-        "AUTH0_CLIENT_ID": DEMO_CLIENT_ID,
-        "AUTH0_CLIENT_SECRET": tenant_app.config["DEMO_BFF_CLIENT_SECRET"],
+        **tenant_bff_env(tenant_app, bff_url),
         "APP_SECRET_KEY": _demo_secret_key(data_dir),
-        "PUBLIC_URL": bff_url,
         "SESSION_TYPE": "filesystem",
         "SESSION_DIR": str(data_dir / "sessions"),
         "AUTH0_FLOW": args.flow,
@@ -88,8 +85,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_tenant(args: argparse.Namespace) -> int:
     from app.tenant.server import serve_tenant
 
+    write_env = Path(args.write_env).resolve() if args.write_env else None
     serve_tenant(Path(args.data).resolve(), args.host, args.port, bff_url=args.bff_url,
-                 testing=args.testing, reset=args.reset)
+                 testing=args.testing, reset=args.reset, write_env=write_env)
     return 0
 
 
@@ -136,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     tenant.add_argument("--bff-url", default="http://localhost:8000",
                         help="the BFF URL the demo clients' callbacks point at")
     tenant.add_argument("--reset", action="store_true", help="restore the demo data first")
+    tenant.add_argument("--write-env", metavar="PATH",
+                        help="write a .env for a BFF at --bff-url (client, secret, URLs)")
     tenant.add_argument("--testing", action="store_true",
                         help="enable the /__test__ hooks (never on a shared machine)")
     tenant.set_defaults(func=cmd_tenant)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import requests
+from dotenv import dotenv_values
 
 from app.check import run_checks
 from app.config import load_settings
@@ -150,3 +154,127 @@ def test_check_never_prints_the_redis_password(tenant, bff_server):
     printed = "\n".join(r.line() for r in results)
     assert "s3cret-pass" not in printed
     assert "redis://default:***@127.0.0.1:" in printed
+
+
+# -- `selfserve tenant` for a BFF of your own, and the README's three-process setup ----
+
+
+def test_tenant_command_prints_the_demo_clients_and_writes_a_env(run_background, tmp_path):
+    port, bff_url = free_port(), "http://localhost:8123"
+    env_file = tmp_path / "bff.env"
+    proc = run_background("tenant", "--port", str(port), "--data", str(tmp_path / "t"),
+                          "--bff-url", bff_url, "--write-env", str(env_file))
+    _wait_for(f"http://127.0.0.1:{port}/.well-known/openid-configuration", proc)
+    _wait_for_file(env_file, proc)
+    proc.terminate()
+    output = proc.communicate(timeout=10)[0]
+    written = dotenv_values(env_file)
+    secret = written["AUTH0_CLIENT_SECRET"]
+    assert written["AUTH0_DOMAIN"] == f"http://127.0.0.1:{port}"
+    assert written["AUTH0_CLIENT_ID"] == "selfserve-demo-bff"
+    assert written["PUBLIC_URL"] == bff_url and len(written["APP_SECRET_KEY"]) >= 32
+    assert env_file.stat().st_mode & 0o077 == 0  # it holds secrets
+    for text in ("selfserve-demo-bff (confidential, secret " + secret + ")",
+                 "selfserve-demo-bff-public (public, PKCE)", "selfserve-demo-spa",
+                 f"{bff_url}/callback {bff_url}/link/callback",
+                 f"logout URLs: {bff_url}/", f"back-channel logout: {bff_url}/backchannel-logout"):
+        assert text in output, output
+    load_settings({**written})  # a configuration the BFF accepts as it is
+
+
+def _wait_for_file(path: Path, proc: subprocess.Popen, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not path.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"process exited early: {proc.stdout.read()}")
+        time.sleep(0.05)
+    assert path.exists(), f"{path} was not written in {seconds}s"
+
+
+def readme_setup_commands() -> list[str]:
+    """The command lines of the README's three-process setup block."""
+    readme = (ROOT / "README.md").read_text()
+    found = re.search(r"<!-- three-process-setup:.*?-->\s*```sh\n(.*?)```", readme, re.S)
+    assert found, "README.md has no three-process-setup block"
+    return [line for line in found.group(1).splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _wait_until(what: str, ready, procs: list[subprocess.Popen], seconds: float = 30) -> None:
+    """Poll `ready()` until True; any failure on the way (refused, reset, timeout) is
+    another try. Raises with the processes' output when one exits or the deadline passes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        exited = [p for p in procs if p.poll() is not None]
+        if exited:
+            raise AssertionError(f"{exited[0].args} exited while waiting for {what}:"
+                                 f" {exited[0].stdout.read()}")
+        try:
+            if ready():
+                return
+        except (OSError, requests.RequestException):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"waited {seconds}s for {what}")
+
+
+def _redis_answers(port: int) -> bool:
+    with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+        connection.sendall(b"PING\r\n")
+        return connection.recv(16).startswith(b"+PONG")
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """End a command's whole process group (gunicorn's workers, bash and all)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    proc.stdout.close()
+
+
+def test_the_readme_three_process_setup_signs_alice_in(tmp_path):
+    """Runs the README's commands as they are, each in its own process group, with only
+    their ports swapped for free ones (other test runs may share this machine)."""
+    commands = readme_setup_commands()
+    assert len(commands) == 3 and "selfserve tenant" in commands[0]
+    assert "redis-server" in commands[1] and "gunicorn" in commands[2]
+    tenant_port, redis_port, bff_port = free_port(), free_port(), free_port()
+    ports = {"3001": tenant_port, "6379": redis_port, "8000": bff_port}
+    pattern = re.compile(r"(?<=:)(3001|6379|8000)\b|(?<=--port )(3001|6379)\b")
+    commands = [pattern.sub(lambda m: str(ports[m.group(0)]), line) for line in commands]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1",
+           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    procs: list[subprocess.Popen] = []
+
+    def start(command: str) -> None:
+        procs.append(subprocess.Popen(  # noqa: S603 - the README's own command line
+            ["bash", "-c", command], cwd=tmp_path, env=env, start_new_session=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True))
+
+    tenant_url, bff_url = f"http://127.0.0.1:{tenant_port}", f"http://localhost:{bff_port}"
+    try:
+        start(commands[0])
+        _wait_until("the tenant and its .env", lambda: requests.get(
+            tenant_url + "/.well-known/openid-configuration", timeout=2).ok
+            and (tmp_path / ".env").exists(), procs)
+        start(commands[1])
+        _wait_until("redis-server", lambda: _redis_answers(redis_port), procs)
+        start(commands[2])
+        _wait_until("the BFF under gunicorn", lambda: requests.get(
+            bff_url + "/readyz", timeout=2).status_code == 200, procs)
+        with requests.Session() as http:
+            assert sign_in(http, bff_url).status_code == 200
+            user = http.get(bff_url + "/bff/user", timeout=10)
+            assert user.status_code == 200
+            assert user.json()["user"]["email"] == "alice@example.com"
+    finally:
+        for proc in reversed(procs):
+            _stop_group(proc)
+    for proc in procs:
+        with pytest.raises(ProcessLookupError):
+            os.killpg(proc.pid, 0)  # nothing of the group is left

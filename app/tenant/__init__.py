@@ -6,9 +6,12 @@ Contract (docs/architecture.md):
   signing keys `data_dir/keys/`. Demo users are seeded on first start; the demo clients
   are (re)registered for `bff_url` at every start. `app.config["DEMO_BFF_CLIENT_SECRET"]`
   is the confidential demo client's secret; `app.extensions["tenant"]` the
-  `TenantContext` (issuer, audience, keys, `verify_access_token`).
-- `reset_tenant(app)`: demo data back to the seed; sessions, codes, refresh tokens,
-  test faults/tweaks and settings cleared; keys and client secrets kept.
+  `TenantContext` (issuer, audience, keys, `verify_access_token`),
+  `app.extensions["tenant.runtime"]` the `TenantRuntime` (token lifetimes, signer,
+  reset hooks). Test hooks (`app.tenant.testing`) are mounted only with `testing=True`.
+- `reset_tenant(app)`: demo data back to the seed; sessions, codes, tokens,
+  queued back-channel deliveries, test faults/tweaks and settings cleared; keys and
+  client secrets kept.
 - `serve_tenant(...)` (app.tenant.server) runs it with werkzeug.
 The BFF never imports this package.
 """
@@ -46,12 +49,12 @@ def create_tenant_app(
 ) -> Flask:
     """Build the tenant app for `base_url` (e.g. http://127.0.0.1:3001, no trailing slash)."""
     # Importing these registers their tables with app.tenant.db before init_db runs.
-    from app.tenant import clients, directory, management, sso, views  # noqa: F401
-    from app.tenant import testing as test_hooks
+    from app.tenant import backchannel, clients, directory, management, sso, views  # noqa: F401
     from app.tenant.context import TenantContext
     from app.tenant.keys import KeyRing
     from app.tenant.oauth import server as oauth_server
     from app.tenant.oauth import store  # noqa: F401
+    from app.tenant.runtime import TenantRuntime
 
     base_url = base_url.rstrip("/")
     data_dir = Path(data_dir)
@@ -68,6 +71,8 @@ def create_tenant_app(
         base_url=base_url, keys=KeyRing(data_dir / "keys"), bff_url=bff_url, testing=testing
     )
     app.extensions["tenant"] = tenant
+    app.extensions["tenant.runtime"] = TenantRuntime(tenant)
+    backchannel.install(app)
 
     db.init_db(app.config["TENANT_DB_PATH"])
     conn = db.connect(app.config["TENANT_DB_PATH"])
@@ -85,30 +90,27 @@ def create_tenant_app(
     views.init_app(app)
     app.register_blueprint(management.bp, url_prefix="/api/v2")
     if testing:
-        test_hooks.init_app(app, tenant)
+        from app.tenant import testing as test_hooks
+
+        test_hooks.init_app(app)
     return app
 
 
 def reset_tenant(app: Flask) -> None:
     """Restore the demo data and forget sessions, codes, tokens and test state."""
-    from app.tenant import directory, sso
-    from app.tenant.context import TokenSettings
+    from app.tenant import backchannel, directory, sso
     from app.tenant.oauth import store
 
-    tenant = app.extensions["tenant"]
     conn = db.connect(app.config["TENANT_DB_PATH"])
     try:
         sso.clear_all(conn)
         store.clear_all(conn)
         directory.reset_demo(conn)
-        for hook in tenant.reset_hooks:
-            hook(conn)
+        app.extensions["tenant.runtime"].reset(conn)
         conn.commit()
     finally:
         conn.close()
-    with tenant.lock:
-        tenant.deliveries.clear()
-        tenant.settings = TokenSettings()
+    backchannel.outbox(app).clear()
 
 
 def serve_tenant(*args, **kwargs) -> None:

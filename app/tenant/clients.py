@@ -86,16 +86,24 @@ class Client(ClientMixin):
         return method in _CONFIDENTIAL_AUTH_METHODS
 
     def check_response_type(self, response_type: str) -> bool:
-        if response_type == "code":
-            return "authorization_code" in self.grant_types
-        # "id_token" and "id_token token" (authlib sorts multiple response types).
-        return "implicit" in self.grant_types
+        """A code needs the authorization_code grant; tokens at /authorize need the
+        implicit grant (hybrid response types need both)."""
+        parts = set(response_type.split())
+        if "code" in parts and "authorization_code" not in self.grant_types:
+            return False
+        return parts <= {"code"} or "implicit" in self.grant_types
 
     def check_grant_type(self, grant_type: str) -> bool:
         return grant_type in self.grant_types
 
     def allows_logout_url(self, url: str) -> bool:
-        return url in self.allowed_logout_urls
+        """True when `url` matches one of the Allowed Logout URLs (`logout_url_matches`)."""
+        return any(logout_url_matches(allowed, url) for allowed in self.allowed_logout_urls)
+
+    @property
+    def default_logout_url(self) -> str | None:
+        """Where /v2/logout goes without returnTo: the first Allowed Logout URL."""
+        return self.allowed_logout_urls[0] if self.allowed_logout_urls else None
 
     @property
     def origins(self) -> set[str]:
@@ -105,6 +113,27 @@ class Client(ClientMixin):
             parts = urlsplit(url)
             out.add(f"{parts.scheme}://{parts.netloc}")
         return out
+
+
+def logout_url_matches(allowed: str, url: str) -> bool:
+    """Auth0's logout URL comparison: scheme and host case-insensitively (a leading `*.`
+    in the allowed host stands for one or more subdomain labels), then port, path and
+    query exactly; an empty path is `/`."""
+    want, got = urlsplit(allowed), urlsplit(url)
+    if want.scheme.lower() != got.scheme.lower() or got.fragment:
+        return False
+    want_host, got_host = (want.hostname or "").lower(), (got.hostname or "").lower()
+    if want_host.startswith("*."):
+        suffix = want_host[1:]  # ".example.com"
+        host_ok = got_host.endswith(suffix) and len(got_host) > len(suffix)
+    else:
+        host_ok = want_host == got_host
+    try:
+        same_port = want.port == got.port
+    except ValueError:  # a port that is no number
+        return False
+    return (host_ok and same_port and (want.path or "/") == (got.path or "/")
+            and want.query == got.query)
 
 
 def _demo_clients(bff_url: str) -> list[dict]:

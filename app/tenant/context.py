@@ -1,17 +1,17 @@
-"""The running tenant's identity and state, shared by its blueprints.
+"""The running tenant's identity and keys, shared by its blueprints.
 
 Contract: `app.extensions["tenant"]` is a `TenantContext`; `current_tenant()` returns it
-inside a request. `verify_access_token(token)` pins RS256, the issuer, the audience
-and a kid published in the JWKS; `published_key(token)` is the key lookup every
-verifier of the tenant's own tokens starts with.
+inside a request. It is fixed for the app's life: its URL (issuer, audiences), its key
+ring, the BFF URL the demo clients are registered for, and whether test hooks are on.
+What changes while the tenant runs lives in `app.tenant.runtime`.
+`verify_access_token(token)` pins RS256, the issuer, the audience and a kid published in
+the JWKS; `published_key(token)` is the key lookup every verifier of the tenant's own
+tokens starts with.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -24,48 +24,12 @@ from app.tenant.keys import ALGORITHM, KeyRing
 LEEWAY_SECONDS = 30
 
 
-@dataclass
-class TokenSettings:
-    """Token lifetimes in seconds (Auth0's defaults); the test hook may change them."""
-
-    access_token_ttl: int = 86400
-    id_token_ttl: int = 36000
-    refresh_token_ttl: int = 30 * 24 * 3600
-
-    def update(self, values: dict[str, Any]) -> None:
-        for name, value in values.items():
-            if name not in self.__dataclass_fields__:
-                raise ValueError(f"unknown setting {name!r}")
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer of seconds")
-            setattr(self, name, value)
-
-
-@dataclass
-class BackchannelDelivery:
-    client_id: str
-    uri: str
-    status: int | None
-    sid: str
-    sub: str
-    error: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"client_id": self.client_id, "uri": self.uri, "status": self.status,
-                "sid": self.sid, "sub": self.sub, "error": self.error}
-
-
-@dataclass
+@dataclass(frozen=True)
 class TenantContext:
     base_url: str
     keys: KeyRing
     bff_url: str
     testing: bool
-    settings: TokenSettings = field(default_factory=TokenSettings)
-    deliveries: list[BackchannelDelivery] = field(default_factory=list)
-    #: Called with a database connection by `reset()` (e.g. the Management API's rate limits).
-    reset_hooks: list[Callable[[sqlite3.Connection], None]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def issuer(self) -> str:
@@ -79,14 +43,6 @@ class TenantContext:
     @property
     def userinfo_audience(self) -> str:
         return self.issuer + "userinfo"
-
-    def record_delivery(self, delivery: BackchannelDelivery) -> None:
-        with self.lock:
-            self.deliveries.append(delivery)
-            del self.deliveries[:-200]  # a long-running demo must not grow without bound
-
-    def on_reset(self, hook: Callable[[sqlite3.Connection], None]) -> None:
-        self.reset_hooks.append(hook)
 
     def published_key(self, token: str) -> tuple[Any, RSAPublicKey | None]:
         """The `alg` a token's header names and the published key for its `kid` (None when

@@ -1,7 +1,8 @@
 """The local tenant's SQLite store: one file per data folder, one connection per request.
 
 Contract: modules that own tables declare them with `register_schema(sql)` at import
-time; `init_db(path)` creates every registered table; `get_db()` is the request's
+time (and columns added later with `register_column`); `init_db(path)` creates every
+registered table and column; `get_db()` is the request's
 connection (autocommit off: call `commit()` after a write; the directory's writes go
 through `app.tenant.directory.store.write`).
 """
@@ -14,11 +15,18 @@ from pathlib import Path
 from flask import current_app, g
 
 _SCHEMAS: list[str] = []
+_COLUMNS: list[tuple[str, str, str]] = []
 
 
 def register_schema(sql: str) -> None:
     """Declare tables (idempotent `CREATE TABLE IF NOT EXISTS` statements)."""
     _SCHEMAS.append(sql)
+
+
+def register_column(table: str, column: str, declaration: str) -> None:
+    """Declare a column added to a table after data folders with it existed: `init_db`
+    adds it where it is missing (SQLite has no `ADD COLUMN IF NOT EXISTS`)."""
+    _COLUMNS.append((table, column, declaration))
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -36,6 +44,10 @@ def init_db(path: str | Path) -> None:
     try:
         for sql in _SCHEMAS:
             conn.executescript(sql)
+        for table, column, declaration in _COLUMNS:
+            present = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         conn.commit()
     finally:
         conn.close()

@@ -1,6 +1,8 @@
 """The tenant's single sign-on session: a server-side row and a signed cookie naming it.
 
-Contract: the cookie (`auth0`, as on Auth0; HttpOnly, SameSite=Lax, Path=/) carries
+Contract: the cookie (`auth0`, as on Auth0; HttpOnly, Path=/; over https SameSite=None
+and Secure as on Auth0, so that a silent sign-in in a cross-site iframe carries it; over
+plain http, where browsers refuse SameSite=None, SameSite=Lax) carries
 `sid`, `user_id` and `auth_time`, signed with the tenant's secret key. A session is
 current only while its row exists (logout deletes it) and its user still exists (a
 user linked into another one is gone). Each client that received tokens under a
@@ -93,13 +95,18 @@ def set_cookie(response: Response, session: SsoSession) -> None:
         {"sid": session.sid, "user_id": session.user_id, "auth_time": session.auth_time}
     )
     response.set_cookie(
-        COOKIE_NAME, value, max_age=COOKIE_MAX_AGE, path="/", httponly=True, samesite="Lax",
-        secure=request.is_secure,
+        COOKIE_NAME, value, max_age=COOKIE_MAX_AGE, path="/", httponly=True,
+        samesite=_same_site(), secure=request.is_secure,
     )
 
 
+def _same_site() -> str:
+    return "None" if request.is_secure else "Lax"
+
+
 def clear_cookie(response: Response) -> None:
-    response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="Lax")
+    response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite=_same_site(),
+                           secure=request.is_secure)
 
 
 def add_client(conn: sqlite3.Connection, sid: str, client_id: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -111,7 +112,28 @@ class TenantHooks:
         return self._call("POST", f"clients/{client_id}/urls", urls)
 
     def backchannel_deliveries(self) -> list[dict[str, Any]]:
+        """The back-channel logout tokens whose delivery is over (the tenant sends them
+        from a queue, a little after the logout, and retries a failed one)."""
         return self._call("GET", "backchannel-deliveries")
+
+    def wait_for_deliveries(
+        self, count: int = 1, *, uri: str | None = None, seconds: float = 15
+    ) -> list[dict[str, Any]]:
+        """Poll until `count` deliveries (to `uri`, if given) are over; those deliveries.
+        Raises AssertionError with what was seen when the deadline passes."""
+        deadline = time.monotonic() + seconds
+        seen: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            try:
+                seen = [d for d in self.backchannel_deliveries() if uri in (None, d["uri"])]
+            except requests.RequestException:
+                seen = []  # the tenant is busy or restarting: ask again
+            if len(seen) >= count:
+                return seen
+            time.sleep(0.05)
+        raise AssertionError(
+            f"waited {seconds}s for {count} back-channel deliveries to {uri or 'any URI'};"
+            f" saw {seen}")
 
     def user(self, user_id: str) -> dict[str, Any] | None:
         """The stored user as the Management API returns it, None when there is none."""

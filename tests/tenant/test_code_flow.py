@@ -116,8 +116,8 @@ def test_scopes_without_audience_are_oidc_only(fresh, bff_server, browser):
     body = exchange(fresh, got["code"], params["redirect_uri"]).json()
     assert body["scope"] == "openid"
     assert "refresh_token" not in body
-    access = verify_jwt(fresh.url, body["access_token"], fresh.issuer + "userinfo")
-    assert access["aud"] == fresh.issuer + "userinfo"
+    # No audience: an opaque access token, good for /userinfo only (wire test_auth0_wire).
+    assert body["access_token"].count(".") != 2
 
 
 def test_api_audience_without_openid_is_a_single_audience(fresh, bff_server, browser):
@@ -153,7 +153,7 @@ def test_code_works_once(fresh, bff_server, browser):
     got = redirect_params(authorize_and_sign_in(browser, fresh.url, **params))
     assert exchange(fresh, got["code"], params["redirect_uri"]).status_code == 200
     replay = exchange(fresh, got["code"], params["redirect_uri"])
-    assert replay.status_code == 400
+    assert replay.status_code == 403
     assert replay.json()["error"] == "invalid_grant"
 
 
@@ -163,8 +163,8 @@ def test_token_endpoint_refuses_wrong_secret_and_wrong_redirect_uri(fresh, bff_s
     bad_secret = requests.post(f"{fresh.url}/oauth/token", timeout=TIMEOUT, data={
         "grant_type": "authorization_code", "code": got["code"],
         "redirect_uri": params["redirect_uri"], "client_id": BFF, "client_secret": "wrong"})
-    assert bad_secret.status_code in (400, 401)
-    assert bad_secret.json()["error"] == "invalid_client"
+    assert bad_secret.status_code == 401
+    assert bad_secret.json()["error"] == "access_denied"
     got = redirect_params(authorize_and_sign_in(browser, fresh.url, **params))
     wrong_uri = exchange(fresh, got["code"], f"{bff_server.url}/link/callback")
     assert wrong_uri.json()["error"] == "invalid_grant"
@@ -176,7 +176,7 @@ def test_confidential_client_must_authenticate(fresh, bff_server, browser):
     answer = requests.post(f"{fresh.url}/oauth/token", timeout=TIMEOUT, data={
         "grant_type": "authorization_code", "code": got["code"], "client_id": BFF,
         "redirect_uri": params["redirect_uri"]})
-    assert answer.json()["error"] == "invalid_client"
+    assert answer.status_code == 401 and answer.json()["error"] == "access_denied"
 
 
 def public_client_code(tenant, bff_server, browser) -> tuple[str, dict, str]:
@@ -198,7 +198,7 @@ def public_client_token(tenant, bff_server, code: str, **verifier: str) -> reque
 def test_pkce_right_and_wrong(fresh, bff_server, browser):
     verifier, params, code = public_client_code(fresh, bff_server, browser)
     wrong = public_client_token(fresh, bff_server, code, code_verifier=pkce_pair()[0])
-    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    assert wrong.status_code == 403 and wrong.json()["error"] == "invalid_grant"
 
     got = redirect_params(authorize(browser, fresh.url, **params))  # SSO: no login page
     right = public_client_token(fresh, bff_server, got["code"], code_verifier=verifier)
@@ -227,11 +227,11 @@ def test_public_client_without_pkce_is_refused(fresh, bff_server, browser):
     assert got["state"] == "st-123"
 
 
-def test_plain_pkce_is_refused(fresh, bff_server, browser):
+def test_unknown_pkce_method_is_refused(fresh, bff_server, browser):
     verifier, _ = pkce_pair()
     answer = authorize(browser, fresh.url, **code_params(
         fresh, bff_server, client_id=PUBLIC, code_challenge=verifier,
-        code_challenge_method="plain"))
+        code_challenge_method="S512"))
     assert redirect_params(answer)["error"] == "invalid_request"
 
 
@@ -268,7 +268,7 @@ def test_errors_go_back_to_a_registered_redirect_uri(fresh, bff_server, browser)
     assert got["error_description"] == "Service not found: https://other.example/api"
     assert got["state"] == "st-123"
     bad_type = redirect_params(authorize(browser, fresh.url, **code_params(
-        fresh, bff_server, response_type="token")))
+        fresh, bff_server, response_type="code device")))
     assert bad_type["error"] == "unsupported_response_type"
     bad_connection = redirect_params(authorize(browser, fresh.url, **code_params(
         fresh, bff_server, connection="twitter")))

@@ -42,7 +42,7 @@ def test_discovery_document(fresh):
     assert doc["end_session_endpoint"] == issuer + "oidc/logout"
     assert {"code", "token id_token", "id_token"} <= set(doc["response_types_supported"])
     assert {"query", "fragment", "form_post"} <= set(doc["response_modes_supported"])
-    assert doc["code_challenge_methods_supported"] == ["S256"]
+    assert doc["code_challenge_methods_supported"] == ["S256", "plain"]
     assert doc["backchannel_logout_supported"] is True
 
 

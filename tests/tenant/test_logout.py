@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from urllib.parse import parse_qs
 
@@ -14,6 +15,7 @@ from tests.support.tenant import (
     authorize,
     authorize_and_sign_in,
     redirect_params,
+    submit_form,
     verify_jwt,
 )
 
@@ -78,6 +80,7 @@ def test_v2_logout_ends_the_session_and_tells_the_client(fresh, hooks, bff_serve
     assert answer.headers["Location"] == f"{bff_server.url}/"
     assert not session_alive(fresh, bff_server, browser)
 
+    (delivery,) = hooks.wait_for_deliveries(1)
     (token,) = receiver.tokens
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "RS256" and header["kid"]
@@ -85,10 +88,10 @@ def test_v2_logout_ends_the_session_and_tells_the_client(fresh, hooks, bff_serve
     assert claims["events"] == {EVENT: {}}
     assert claims["sid"] == sid and claims["sub"] == ALICE_ID
     assert claims["exp"] - claims["iat"] == 120
-    assert claims["jti"] and "nonce" not in claims
-    assert hooks.backchannel_deliveries() == [{
+    assert str(uuid.UUID(claims["jti"])) == claims["jti"] and "nonce" not in claims
+    assert delivery == {
         "client_id": BFF, "uri": f"{bff_server.url}/backchannel-logout", "status": 200,
-        "sid": sid, "sub": ALICE_ID, "error": None}]
+        "sid": sid, "sub": ALICE_ID, "jti": claims["jti"], "error": None, "attempts": 1}
 
 
 def test_every_client_of_the_session_is_told(fresh, hooks, bff_server, browser, receiver):
@@ -99,12 +102,14 @@ def test_every_client_of_the_session_is_told(fresh, hooks, bff_server, browser, 
         redirect_uri=f"{bff_server.url}/callback", scope="openid", state="s"))
     assert "id_token" in got
     browser.get(f"{fresh.url}/v2/logout", timeout=TIMEOUT, allow_redirects=False)
+    hooks.wait_for_deliveries(2)
     audiences = sorted(jwt.decode(t, options={"verify_signature": False})["aud"]
                        for t in receiver.tokens)
     assert audiences == [BFF, PUBLIC]
 
 
-def test_v2_logout_without_return_to_shows_a_page(fresh, bff_server, browser, receiver):
+def test_v2_logout_without_client_or_return_to_shows_a_page(fresh, bff_server, browser,
+                                                             receiver):
     signed_in_id_token(fresh, bff_server, browser)
     answer = browser.get(f"{fresh.url}/v2/logout", allow_redirects=False, timeout=TIMEOUT)
     assert answer.status_code == 200 and "signed out" in answer.text
@@ -127,7 +132,7 @@ def test_v2_logout_refuses_return_urls_not_allowed(fresh, hooks, bff_server, bro
     assert hooks.backchannel_deliveries() == []
 
 
-def test_oidc_logout(fresh, bff_server, browser, receiver):
+def test_oidc_logout(fresh, hooks, bff_server, browser, receiver):
     id_token = signed_in_id_token(fresh, bff_server, browser)
     sid = verify_jwt(fresh.url, id_token, BFF)["sid"]
     answer = browser.get(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
@@ -137,6 +142,7 @@ def test_oidc_logout(fresh, bff_server, browser, receiver):
     assert answer.status_code == 302
     assert answer.headers["Location"] == f"{bff_server.url}/?state=bye"
     assert not session_alive(fresh, bff_server, browser)
+    hooks.wait_for_deliveries(1)
     assert len(receiver.tokens) == 1
 
 
@@ -152,27 +158,40 @@ def test_oidc_logout_refuses_bad_hints_and_urls(fresh, hooks, bff_server, browse
     assert session_alive(fresh, bff_server, browser)
 
 
-def test_oidc_logout_with_client_id_only(fresh, bff_server, browser):
+def test_oidc_logout_with_client_id_only_asks_the_user(fresh, bff_server, browser):
     signed_in_id_token(fresh, bff_server, browser)
     answer = browser.get(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
-                         params={"client_id": BFF,
+                         params={"client_id": BFF, "state": "bye",
                                  "post_logout_redirect_uri": f"{bff_server.url}/"})
-    assert answer.headers["Location"] == f"{bff_server.url}/"
+    assert answer.status_code == 200 and "Sign out?" in answer.text
+    assert session_alive(fresh, bff_server, browser)
+    confirmed = submit_form(browser, answer)
+    assert confirmed.headers["Location"] == f"{bff_server.url}/?state=bye"
     assert not session_alive(fresh, bff_server, browser)
+
+
+def test_a_forged_confirmation_logs_nobody_out(fresh, bff_server, browser):
+    signed_in_id_token(fresh, bff_server, browser)
+    answer = browser.post(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
+                          data={"client_id": BFF, "confirmation": "forged"})
+    assert answer.status_code == 200 and "Sign out?" in answer.text
+    assert session_alive(fresh, bff_server, browser)
 
 
 def test_a_failed_delivery_is_recorded(fresh, hooks, bff_server, browser):
     signed_in_id_token(fresh, bff_server, browser)
     bff_server.swap(_unavailable)
     browser.get(f"{fresh.url}/v2/logout", timeout=TIMEOUT, allow_redirects=False)
-    (delivery,) = hooks.backchannel_deliveries()
+    (delivery,) = hooks.wait_for_deliveries(1)
     assert delivery["status"] == 503
+    assert delivery["attempts"] == 3  # a 5xx is tried again, twice
 
 
 def test_logout_token_tweak(fresh, hooks, bff_server, browser, receiver):
     signed_in_id_token(fresh, bff_server, browser)
     hooks.tweak_tokens(logout_token={"set": {"nonce": "bad"}, "sign": "none"})
     browser.get(f"{fresh.url}/v2/logout", timeout=TIMEOUT, allow_redirects=False)
+    hooks.wait_for_deliveries(1)
     (token,) = receiver.tokens
     assert jwt.get_unverified_header(token)["alg"] == "none"
     assert jwt.decode(token, options={"verify_signature": False})["nonce"] == "bad"

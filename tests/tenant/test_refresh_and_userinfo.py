@@ -57,9 +57,9 @@ def test_refresh_rotates(fresh, bff_server, browser):
     assert id_claims["auth_time"] == first_claims["auth_time"]
     assert "nonce" not in id_claims
 
-    reused = refresh(fresh, first["refresh_token"])
-    assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
-    assert refresh(fresh, body["refresh_token"]).status_code == 200
+    third = refresh(fresh, body["refresh_token"])
+    assert third.status_code == 200, third.text
+    assert refresh(fresh, body["refresh_token"]).status_code == 403  # used: reuse
 
 
 def test_refresh_for_a_public_client(fresh, bff_server, browser):
@@ -67,13 +67,13 @@ def test_refresh_for_a_public_client(fresh, bff_server, browser):
                                client_id=PUBLIC)
     second = refresh(fresh, first["refresh_token"], client_id=PUBLIC)
     assert second.status_code == 200, second.text
-    assert refresh(fresh, first["refresh_token"], client_id=PUBLIC).status_code == 400
+    assert refresh(fresh, first["refresh_token"], client_id=PUBLIC).status_code == 403
 
 
 def test_refresh_token_belongs_to_its_client(fresh, bff_server, browser):
     first = sign_in_for_tokens(fresh, bff_server, browser, "openid offline_access")
     stolen = refresh(fresh, first["refresh_token"], client_id=PUBLIC)
-    assert stolen.status_code == 400 and stolen.json()["error"] == "invalid_grant"
+    assert stolen.status_code == 403 and stolen.json()["error"] == "invalid_grant"
 
 
 def test_no_refresh_token_without_offline_access(fresh, bff_server, browser):

@@ -31,7 +31,8 @@ def test_missing_authentication(api):
 
 def test_not_a_bearer_header(api):
     response = api.call("GET", user_path(ALICE_ID), headers={"Authorization": "Basic YTpi"})
-    assert response.status_code == 401
+    assert response.status_code == 400
+    assert response.json()["message"] == "Bad HTTP authentication header format"
 
 
 @pytest.mark.parametrize(
@@ -89,7 +90,7 @@ OPERATIONS = [
      {"device_name": "d", "type": "public_key", "value": "aGk=", "device_id": "ab"},
      "create:current_user_device_credentials"),
     ("DELETE", "/device-credentials/dcr_0000000000000001", None,
-     "delete:device_credentials,delete:current_user_device_credentials"),
+     "delete:device_credentials,update:current_user,delete:current_user_device_credentials"),
 ]
 
 

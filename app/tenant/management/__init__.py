@@ -1,11 +1,11 @@
 """The local tenant's Management API v2: the eight self-service operations of Auth0.
 
 Contract: `bp` is registered by the tenant factory at `/api/v2`, after
-`app.extensions["tenant"]` (`TenantContext`) is set. Every response carries
+`app.extensions["tenant.runtime"]` (`TenantRuntime`) is set. Every response carries
 `x-ratelimit-limit/-remaining/-reset`; errors are Auth0's JSON bodies
-(`errors.ApiError`). When the tenant is in testing mode, registering `bp` also
-mounts `POST /__test__/rate-limit` (`test_hooks`). A tenant reset restores the
-configured rate limit.
+(`errors.ApiError`). Browsers may call it from a client's web origin (CORS,
+`app.tenant.cors`). A tenant reset restores the configured rate limit (the test hook
+changing it is `app.tenant.testing.rate_limit`).
 """
 
 from __future__ import annotations
@@ -15,23 +15,22 @@ import hashlib
 from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from app.tenant.cors import serve_cross_origin
 from app.tenant.management import ratelimit
 from app.tenant.management.errors import ApiError
 
 bp = Blueprint("management", __name__)
+# First: a preflight is answered before the rate limit and the token checks.
+serve_cross_origin(bp, ("GET", "POST", "PATCH", "DELETE"))
 
 
 @bp.record_once
 def _setup(state) -> None:
     app = state.app
     limiter = ratelimit.install(app)
-    tenant = app.extensions.get("tenant")
-    if tenant is not None:
-        tenant.on_reset(lambda _conn: limiter.restore())
-        if tenant.testing:
-            from app.tenant.management import test_hooks
-
-            app.register_blueprint(test_hooks.bp)
+    runtime = app.extensions.get("tenant.runtime")
+    if runtime is not None:
+        runtime.on_reset(lambda _conn: limiter.restore())
 
 
 def _rate_limit_key() -> str:

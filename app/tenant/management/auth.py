@@ -1,10 +1,12 @@
 """Bearer access tokens of the Management API, and the scope and subject checks.
 
-Contract: `caller()` returns the request's validated `Caller` or raises the 401
-Auth0 answers; `require_scope(caller, expected)` raises its 403 insufficient_scope
-unless the token has one of `expected`; `require_self(caller, user_id)` raises the
-403 for a current_user token acting on another user. Tokens must be RS256 JWTs of
-this tenant's issuer, signed by a key of its ring, with the `api/v2/` audience.
+Contract: `caller()` returns the request's validated `Caller` or raises what Auth0
+answers: 400 "Bad HTTP authentication header format" for an empty or non-bearer
+Authorization header, 401 for a missing or bad token. `require_scope(caller,
+expected)` raises its 403 insufficient_scope unless the token has one of `expected`;
+`require_self(caller, user_id)` raises the 403 for a current_user token acting on
+another user. Tokens must be RS256 JWTs of this tenant's issuer, signed by a key of
+its ring, with the `api/v2/` audience.
 """
 
 from __future__ import annotations
@@ -35,13 +37,14 @@ class Caller:
 
 
 def bearer_token() -> str | None:
-    """The raw bearer token of the request, None without an Authorization header."""
+    """The raw bearer token of the request, None without an Authorization header; an
+    empty or malformed one is Auth0's 400."""
     header = request.headers.get("Authorization")
     if header is None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "Bad HTTP authentication header format")
+        raise ApiError(400, "Bad HTTP authentication header format")
     return token.strip()
 
 

@@ -17,4 +17,7 @@ IDENTITIES = ("update:users", "update:current_user_identities")
 # gives current_user tokens delete:current_user_metadata for this, and we follow it.
 DELETE_MULTIFACTOR = ("update:users", "delete:current_user_metadata")
 CREATE_DEVICE_CREDENTIAL = ("create:current_user_device_credentials",)
-DELETE_DEVICE_CREDENTIAL = ("delete:device_credentials", "delete:current_user_device_credentials")
+# As the OpenAPI's 403 description lists them (its `security` leaves update:current_user out).
+DELETE_DEVICE_CREDENTIAL = (
+    "delete:device_credentials", "update:current_user", "delete:current_user_device_credentials"
+)

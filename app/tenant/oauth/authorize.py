@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from authlib.oauth2.rfc6749.errors import AccessDeniedError, InvalidRequestError
 
-from app.tenant import directory
+from app.tenant import cors, directory
 from app.tenant.context import current_tenant
 from app.tenant.oauth import responses
 from app.tenant.oauth.store import Transaction
@@ -58,6 +58,13 @@ def parse_extras(grant, redirect_uri: str) -> AuthorizeExtras:
         raise error(description=f"Unsupported response_mode: {mode}")
     if tokens_in_response and mode == "query":
         raise error(description="response_mode=query is not allowed when tokens are returned")
+    if mode == "web_message" and not cors.origin_of(grant.request.client, redirect_uri):
+        # Never post an answer to a window whose origin the application did not allow:
+        # this error shows on the tenant's page instead.
+        raise InvalidRequestError(
+            description="The redirect_uri's origin is not one of the application's"
+            " Allowed Web Origins (needed for response_mode=web_message)."
+        )
 
     audience = data.get("audience") or None
     if audience is not None and audience != current_tenant().audience:

@@ -1,13 +1,16 @@
 """authlib's grants, bound to the tenant's store and tokens.
 
 Contract:
-- `CodeGrant` (+ `S256CodeChallenge`, `OpenIDCodeTokens`): code flow; the token endpoint
+- `CodeGrant` (+ `PkceChallenge`, `OpenIDCodeTokens`): code flow; the token endpoint
   takes client_secret_basic, client_secret_post, or none (public clients, which must use
-  PKCE S256). A code is consumed when it is looked up: it works once.
-- `ImplicitGrant`: `id_token` and `id_token token`, for any client allowed the implicit
-  grant (there is no client authentication at /authorize).
+  PKCE, S256 or plain). A code is consumed when it is looked up: it works once.
+- `ImplicitGrant`: `id_token` and `id_token token`, `TokenGrant`: `token` (OAuth's
+  implicit grant, no ID token), `HybridGrant`: `code id_token`, `code token`,
+  `code id_token token` (the code is redeemed through `CodeGrant`); for any client
+  allowed the implicit grant (and the code grant when a code is asked for): there is
+  no client authentication at /authorize.
 - `RefreshGrant` (+ `OpenIDRefreshTokens`): rotation: each use returns a new refresh
-  token and the old one stops working.
+  token and the old one stops working; reusing an old one revokes the whole family.
 Refresh tokens are issued only when `offline_access` was granted and the client may use
 the refresh_token grant. Every grant takes the audience, SSO session id and auth_time
 from the authorization (`request.extras` at /authorize, the code or the refresh token).
@@ -16,16 +19,25 @@ from the authorization (`request.extras` at /authorize, the code or the refresh 
 from __future__ import annotations
 
 from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6749.errors import InvalidClientError, InvalidRequestError
+from authlib.oauth2.rfc6749.errors import (
+    InvalidClientError,
+    InvalidGrantError,
+    InvalidRequestError,
+)
 from authlib.oauth2.rfc7636 import CodeChallenge
-from authlib.oidc.core.grants import OpenIDCode, OpenIDImplicitGrant, OpenIDToken
+from authlib.oidc.core.grants import (
+    OpenIDCode,
+    OpenIDHybridGrant,
+    OpenIDImplicitGrant,
+    OpenIDToken,
+)
 
 from app.tenant import directory
-from app.tenant.context import current_tenant
 from app.tenant.db import get_db
-from app.tenant.oauth import responses, store, tokens
+from app.tenant.oauth import errors, responses, store, tokens
 from app.tenant.oauth.authorize import parse_extras
 from app.tenant.oauth.scopes import granted_scope, has_scope
+from app.tenant.runtime import current_runtime
 
 _TOKEN_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
@@ -58,7 +70,7 @@ class _IssuesTenantTokens:
                 client.client_id, user.user_id, scope, self._audience()
             ),
             "token_type": "Bearer",
-            "expires_in": current_tenant().settings.access_token_ttl,
+            "expires_in": current_runtime().settings.access_token_ttl,
             "scope": scope,
         }
         if (
@@ -85,28 +97,68 @@ class _ValidatesAuth0Parameters:
         return redirect_uri
 
 
+def _save_code(code: str, request) -> None:
+    """Keep an authorization code issued at /authorize (code or hybrid flow)."""
+    user: store.EndUser = request.user
+    data = request.payload.data
+    item = store.AuthorizationCode(
+        client_id=request.client.client_id,
+        user_id=user.user_id,
+        redirect_uri=request.payload.redirect_uri,
+        scope=request.scope,
+        audience=request.extras.audience,
+        nonce=data.get("nonce"),
+        code_challenge=data.get("code_challenge"),
+        code_challenge_method=data.get("code_challenge_method"),
+        sid=user.sid,
+        auth_time=user.auth_time,
+    )
+    store.save_code(get_db(), code, item)
+
+
+class _NoClientAuthenticationAtAuthorize:
+    """At /authorize the client is whoever client_id names, if it may use the response
+    type asked for (checked by `check_response_type`): nobody authenticates there."""
+
+    server: object
+    request: object
+
+    def authenticate_token_endpoint_client(self):
+        client = self.server.query_client(  # type: ignore[attr-defined]
+            self.request.payload.client_id  # type: ignore[attr-defined]
+        )
+        if client is None:
+            raise InvalidClientError(description="The client does not exist on this server.")
+        return client
+
+
+class _DeliversInResponseMode:
+    """Answers in the request's response mode, with the tenant's own form_post and
+    web_message pages (authlib's use inline script)."""
+
+    request: object
+
+    def create_authorization_response(self, redirect_uri, grant_user):
+        params = self.create_granted_params(grant_user)  # type: ignore[attr-defined]
+        state = self.request.payload.state  # type: ignore[attr-defined]
+        if state:
+            params.append(("state", state))
+        return responses.deliver(
+            redirect_uri, params, self.request.extras.response_mode  # type: ignore[attr-defined]
+        )
+
+
 class CodeGrant(_IssuesTenantTokens, _ValidatesAuth0Parameters, grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = _TOKEN_AUTH_METHODS
 
     def save_authorization_code(self, code, request):
-        user: store.EndUser = request.user
-        data = request.payload.data
-        item = store.AuthorizationCode(
-            client_id=request.client.client_id,
-            user_id=user.user_id,
-            redirect_uri=request.payload.redirect_uri,
-            scope=request.scope,
-            audience=request.extras.audience,
-            nonce=data.get("nonce"),
-            code_challenge=data.get("code_challenge"),
-            code_challenge_method=data.get("code_challenge_method"),
-            sid=user.sid,
-            auth_time=user.auth_time,
-        )
-        store.save_code(get_db(), code, item)
+        _save_code(code, request)
 
     def query_authorization_code(self, code, client):
-        return store.take_code(get_db(), code, client.client_id)
+        item = store.take_code(get_db(), code, client.client_id)
+        if item is None:
+            raise errors.invalid_grant(errors.INVALID_CODE)
+        return item
 
     def delete_authorization_code(self, authorization_code):
         """Nothing to do: `query_authorization_code` consumed the code already."""
@@ -125,20 +177,25 @@ class CodeGrant(_IssuesTenantTokens, _ValidatesAuth0Parameters, grants.Authoriza
         return responses.deliver(redirect_uri, params, self.request.extras.response_mode)
 
 
-class S256CodeChallenge(CodeChallenge):
-    """PKCE with S256 only, and required of public clients at /authorize already."""
+class PkceChallenge(CodeChallenge):
+    """PKCE with S256 or plain (as Auth0 takes both), required of public clients at
+    /authorize already; a wrong verifier gets Auth0's description."""
 
-    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256", "plain"]
 
     def validate_code_challenge(self, grant, redirect_uri):
         super().validate_code_challenge(grant, redirect_uri)
         data = grant.request.payload.data
-        if data.get("code_challenge") and data.get("code_challenge_method") != "S256":
-            raise InvalidRequestError("code_challenge_method must be S256")
         if grant.request.client.is_public and not data.get("code_challenge"):
             raise InvalidRequestError(
-                "Public clients must use PKCE: code_challenge and code_challenge_method=S256"
+                "Public clients must use PKCE: code_challenge and code_challenge_method"
             )
+
+    def validate_code_verifier(self, grant, result):
+        try:
+            super().validate_code_verifier(grant, result)
+        except InvalidGrantError as error:
+            raise errors.invalid_grant(errors.BAD_CODE_VERIFIER) from error
 
 
 class OpenIDCodeTokens(OpenIDCode):
@@ -153,41 +210,68 @@ class OpenIDCodeTokens(OpenIDCode):
         )
 
 
-class ImplicitGrant(_IssuesTenantTokens, _ValidatesAuth0Parameters, OpenIDImplicitGrant):
-    def authenticate_token_endpoint_client(self):
-        # No client authentication happens at /authorize: the client is whoever client_id
-        # names, if it may use the implicit grant (checked by check_response_type).
-        client = self.server.query_client(self.request.payload.client_id)
-        if client is None:
-            raise InvalidClientError(description="The client does not exist on this server.")
-        return client
+class _IssuesImplicitIdTokens:
+    """The ID token of an implicit or hybrid answer: the tenant's, with `at_hash` (and
+    `c_hash`) for what travels with it."""
+
+    request: object
 
     def exists_nonce(self, nonce, request):
         return False
 
-    def generate_token(self, user=None, scope=None, **kwargs):
-        if self.request.payload.response_type == "id_token":
-            # No access token travels in this answer: do not mint (or tweak) one for nothing.
-            return {"expires_in": current_tenant().settings.access_token_ttl,
-                    "scope": scope or ""}
-        return super().generate_token(user=user, scope=scope, **kwargs)
-
     def process_implicit_token(self, token, code=None):
+        request = self.request
         token["id_token"] = tokens.id_token(
-            self.request.client.client_id,
-            self.request.user,
+            request.client.client_id,  # type: ignore[attr-defined]
+            request.user,  # type: ignore[attr-defined]
             token["scope"],
-            nonce=self.request.payload.data.get("nonce"),
+            nonce=request.payload.data.get("nonce"),  # type: ignore[attr-defined]
             with_access_token=token.get("access_token"),
+            with_code=code,
         )
         return token
 
-    def create_authorization_response(self, redirect_uri, grant_user):
-        # As authlib's, but the form_post page is the tenant's own (no inline script).
-        params = self.create_granted_params(grant_user)
-        if self.request.payload.state:
-            params.append(("state", self.request.payload.state))
-        return responses.deliver(redirect_uri, params, self.request.extras.response_mode)
+
+class ImplicitGrant(_DeliversInResponseMode, _NoClientAuthenticationAtAuthorize,
+                    _IssuesImplicitIdTokens, _IssuesTenantTokens, _ValidatesAuth0Parameters,
+                    OpenIDImplicitGrant):
+    def generate_token(self, user=None, scope=None, **kwargs):
+        if self.request.payload.response_type == "id_token":
+            # No access token travels in this answer: do not mint (or tweak) one for nothing.
+            return {"expires_in": current_runtime().settings.access_token_ttl,
+                    "scope": scope or ""}
+        return super().generate_token(user=user, scope=scope, **kwargs)
+
+    def create_granted_params(self, grant_user):
+        params = super().create_granted_params(grant_user)
+        if self.request.payload.response_type == "id_token":
+            # Auth0's id_token-only answer has neither expires_in nor scope.
+            params = [(k, v) for k, v in params if k == "id_token"]
+        return params
+
+
+class TokenGrant(_DeliversInResponseMode, _NoClientAuthenticationAtAuthorize,
+                 _IssuesTenantTokens, _ValidatesAuth0Parameters, grants.ImplicitGrant):
+    """`response_type=token`: an access token alone, in the fragment (or form_post)."""
+
+    def create_granted_params(self, grant_user):
+        self.request.user = grant_user
+        token = self.generate_token(user=grant_user, scope=self.request.scope,
+                                    include_refresh_token=False)
+        return list(token.items())
+
+
+class HybridGrant(_DeliversInResponseMode, _IssuesImplicitIdTokens, _IssuesTenantTokens,
+                  _ValidatesAuth0Parameters, OpenIDHybridGrant):
+    def save_authorization_code(self, code, request):
+        _save_code(code, request)
+
+    def create_granted_params(self, grant_user):
+        params = super().create_granted_params(grant_user)
+        if "token" not in self.request.payload.response_type.split():
+            # `code id_token`: no access token travels, so neither expires_in nor scope.
+            params = [(k, v) for k, v in params if k in ("code", "id_token")]
+        return params
 
 
 class RefreshGrant(_IssuesTenantTokens, grants.RefreshTokenGrant):
@@ -196,7 +280,10 @@ class RefreshGrant(_IssuesTenantTokens, grants.RefreshTokenGrant):
 
     def authenticate_refresh_token(self, refresh_token):
         # Taking it revokes it: a refresh token works once, even under concurrent use.
-        return store.take_refresh_token(get_db(), refresh_token, self.request.client.client_id)
+        item = store.take_refresh_token(get_db(), refresh_token, self.request.client.client_id)
+        if item is None:
+            raise errors.invalid_grant(errors.INVALID_REFRESH_TOKEN)
+        return item
 
     def authenticate_user(self, refresh_token):
         return _existing(refresh_token.end_user())

@@ -20,9 +20,10 @@ from flask import request as flask_request
 from werkzeug.datastructures import MultiDict
 
 from app.tenant import clients
-from app.tenant.context import current_tenant
 from app.tenant.db import get_db
 from app.tenant.oauth import grants, responses, store
+from app.tenant.oauth.errors import auth0_token_error
+from app.tenant.runtime import current_runtime
 
 _EXTENSION = "tenant.oauth"
 
@@ -112,6 +113,9 @@ class TenantAuthorizationServer(AuthorizationServer):
             mode = responses.requested_mode(data) or default
             return self.handle_response(*responses.deliver(error.redirect_uri,
                                                            error.get_body(), mode))
+        # Only the token and revocation endpoints answer errors here (/authorize shows
+        # its own error page when there is no redirect URI to go back to).
+        error = auth0_token_error(error, request.payload.data.get("grant_type"))
         return super().handle_error_response(request, error)
 
 
@@ -146,6 +150,8 @@ def _save_token(token: dict, request: OAuth2Request) -> None:
         return
     origin = request.authorization_code or request.refresh_token
     user: store.EndUser = request.user
+    # A rotated token stays in its family, so that reusing an old one revokes them all.
+    family = request.refresh_token.family if request.refresh_token else store.new_family()
     item = store.RefreshToken(
         client_id=request.client.client_id,
         user_id=user.user_id,
@@ -153,9 +159,10 @@ def _save_token(token: dict, request: OAuth2Request) -> None:
         audience=origin.audience if origin is not None else None,
         sid=user.sid,
         auth_time=user.auth_time,
+        family=family,
     )
     store.save_refresh_token(
-        get_db(), refresh_token, item, current_tenant().settings.refresh_token_ttl
+        get_db(), refresh_token, item, current_runtime().settings.refresh_token_ttl
     )
 
 
@@ -164,9 +171,11 @@ def init_app(app: Flask) -> TenantAuthorizationServer:
     server.init_app(app, query_client=_query_client, save_token=_save_token)
     server.register_grant(
         grants.CodeGrant,
-        [grants.S256CodeChallenge(required=True), grants.OpenIDCodeTokens(require_nonce=False)],
+        [grants.PkceChallenge(required=True), grants.OpenIDCodeTokens(require_nonce=False)],
     )
     server.register_grant(grants.ImplicitGrant)
+    server.register_grant(grants.TokenGrant)
+    server.register_grant(grants.HybridGrant)
     server.register_grant(grants.RefreshGrant, [grants.OpenIDRefreshTokens()])
     server.register_endpoint(Revocation)
     app.extensions[_EXTENSION] = server

@@ -3,7 +3,10 @@ transactions; each row comes back as the model authlib's grants expect.
 
 Contract: a code is consumed by the lookup that finds it (`take_code`), so a code works
 once even under concurrent redemptions; a refresh token likewise (`take_refresh_token`),
-which is what rotation needs. Secrets (codes, refresh tokens) are stored as SHA-256.
+which is what rotation needs. Every refresh token belongs to a family (the tokens
+rotated from one sign-in); presenting one that was already rotated revokes the whole
+family, the newest token included (Auth0's reuse detection). Secrets (codes, refresh
+tokens, opaque access tokens) are stored as SHA-256.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 from authlib.oauth2.rfc6749 import ClientMixin
 from authlib.oidc.core import AuthorizationCodeMixin
 
-from app.tenant.db import register_schema
+from app.tenant.db import register_column, register_schema
 
 register_schema(
     """
@@ -46,7 +49,15 @@ register_schema(
         sid TEXT NOT NULL,
         auth_time INTEGER NOT NULL,
         expires_at INTEGER NOT NULL,
-        revoked INTEGER NOT NULL DEFAULT 0
+        revoked INTEGER NOT NULL DEFAULT 0,
+        family TEXT
+    );
+    CREATE TABLE IF NOT EXISTS oauth_opaque_tokens (
+        token_hash TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
     );
     CREATE TABLE IF NOT EXISTS oauth_transactions (
         id TEXT PRIMARY KEY,
@@ -59,8 +70,15 @@ register_schema(
     """
 )
 
+# Data folders made before refresh token families existed get the column on start.
+register_column("oauth_refresh_tokens", "family", "TEXT")
+
+#: `oauth_refresh_tokens.revoked`: live, revoked (logout, /oauth/revoke, reuse), or
+#: rotated (used once: presenting it again is reuse).
+LIVE, REVOKED, ROTATED = 0, 1, 2
+
 #: Tables `clear_all` empties on a reset.
-TABLES = ("oauth_codes", "oauth_refresh_tokens", "oauth_transactions")
+TABLES = ("oauth_codes", "oauth_refresh_tokens", "oauth_opaque_tokens", "oauth_transactions")
 
 #: Auth0's codes live for a short while; a minute is plenty for a redirect and a POST.
 CODE_TTL = 60
@@ -118,6 +136,7 @@ class RefreshToken:
     audience: str | None
     sid: str
     auth_time: int
+    family: str
 
     def get_scope(self) -> str:
         return self.scope
@@ -164,14 +183,19 @@ def new_refresh_token() -> str:
     return "v1." + secrets.token_urlsafe(48)
 
 
+def new_family() -> str:
+    """The family id of a refresh token issued at sign-in (rotations keep it)."""
+    return secrets.token_urlsafe(16)
+
+
 def save_refresh_token(
     conn: sqlite3.Connection, token: str, item: RefreshToken, ttl: int
 ) -> None:
     conn.execute(
         "INSERT INTO oauth_refresh_tokens (token_hash, client_id, user_id, scope, audience, sid,"
-        " auth_time, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " auth_time, expires_at, family) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (_hash(token), item.client_id, item.user_id, item.scope, item.audience, item.sid,
-         item.auth_time, int(time.time()) + ttl),
+         item.auth_time, int(time.time()) + ttl, item.family),
     )
     conn.commit()
 
@@ -179,13 +203,22 @@ def save_refresh_token(
 def take_refresh_token(
     conn: sqlite3.Connection, token: str, client_id: str
 ) -> RefreshToken | None:
-    """The live refresh token of `client_id`, revoked in the same statement (rotation)."""
+    """The live refresh token of `client_id`, marked rotated in the same statement. A
+    token already rotated is reuse: its whole family is revoked and None returned."""
+    token_hash = _hash(token)
     rows = conn.execute(
-        "UPDATE oauth_refresh_tokens SET revoked = 1"
-        " WHERE token_hash = ? AND client_id = ? AND revoked = 0 AND expires_at >= ?"
+        "UPDATE oauth_refresh_tokens SET revoked = ?"
+        " WHERE token_hash = ? AND client_id = ? AND revoked = ? AND expires_at >= ?"
         " RETURNING *",
-        (_hash(token), client_id, int(time.time())),
+        (ROTATED, token_hash, client_id, LIVE, int(time.time())),
     ).fetchall()
+    if not rows:
+        conn.execute(
+            "UPDATE oauth_refresh_tokens SET revoked = ? WHERE revoked = ? AND family IN"
+            " (SELECT family FROM oauth_refresh_tokens"
+            "  WHERE token_hash = ? AND client_id = ? AND revoked = ?)",
+            (REVOKED, LIVE, token_hash, client_id, ROTATED),
+        )
     conn.commit()
     if not rows:
         return None
@@ -193,23 +226,54 @@ def take_refresh_token(
     return RefreshToken(
         client_id=row["client_id"], user_id=row["user_id"], scope=row["scope"],
         audience=row["audience"], sid=row["sid"], auth_time=row["auth_time"],
+        family=row["family"] or new_family(),
     )
 
 
 def revoke_refresh_token(conn: sqlite3.Connection, token: str, client_id: str) -> bool:
     """Revoke a refresh token of `client_id`; False when there was no such live token."""
     count = conn.execute(
-        "UPDATE oauth_refresh_tokens SET revoked = 1"
-        " WHERE token_hash = ? AND client_id = ? AND revoked = 0",
-        (_hash(token), client_id),
+        "UPDATE oauth_refresh_tokens SET revoked = ?"
+        " WHERE token_hash = ? AND client_id = ? AND revoked = ?",
+        (REVOKED, _hash(token), client_id, LIVE),
     ).rowcount
     conn.commit()
     return count > 0
 
 
-def revoke_refresh_tokens_of_session(conn: sqlite3.Connection, sid: str) -> None:
-    conn.execute("UPDATE oauth_refresh_tokens SET revoked = 1 WHERE sid = ?", (sid,))
+# -- opaque access tokens (no audience: good for /userinfo only) ---------------------
+
+
+@dataclass(frozen=True)
+class OpaqueToken:
+    client_id: str
+    user_id: str
+    scope: str
+
+
+def save_opaque_token(conn: sqlite3.Connection, item: OpaqueToken, ttl: int) -> str:
+    """Issue an opaque access token for `item`, valid `ttl` seconds; the token."""
+    token = secrets.token_urlsafe(32)
+    now = int(time.time())
+    conn.execute(
+        "DELETE FROM oauth_opaque_tokens WHERE expires_at < ?", (now,)
+    )  # keeps the table to the live tokens
+    conn.execute(
+        "INSERT INTO oauth_opaque_tokens (token_hash, client_id, user_id, scope, expires_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (_hash(token), item.client_id, item.user_id, item.scope, now + ttl),
+    )
     conn.commit()
+    return token
+
+
+def opaque_token(conn: sqlite3.Connection, token: str) -> OpaqueToken | None:
+    """The live opaque access token `token`, or None."""
+    row = conn.execute(
+        "SELECT client_id, user_id, scope FROM oauth_opaque_tokens"
+        " WHERE token_hash = ? AND expires_at >= ?", (_hash(token), int(time.time())),
+    ).fetchone()
+    return None if row is None else OpaqueToken(row["client_id"], row["user_id"], row["scope"])
 
 
 # -- login transactions --------------------------------------------------------------
@@ -282,7 +346,7 @@ def clear_all(conn: sqlite3.Connection) -> None:
 def refresh_token_client(conn: sqlite3.Connection, token: str) -> str | None:
     """The client a live refresh token was issued to, or None."""
     row = conn.execute(
-        "SELECT client_id FROM oauth_refresh_tokens WHERE token_hash = ? AND revoked = 0",
-        (_hash(token),),
+        "SELECT client_id FROM oauth_refresh_tokens WHERE token_hash = ? AND revoked = ?",
+        (_hash(token), LIVE),
     ).fetchone()
     return None if row is None else row["client_id"]

@@ -1,29 +1,34 @@
 """The JWTs the tenant issues: access tokens, ID tokens, logout tokens (Auth0's claims).
 
-Contract: every token is signed by `sign()`, which signs RS256 with the active key
-unless a test tweak (`app.tenant.testing`) is armed for that kind of token.
-- Access token: `iss, sub, aud, azp, iat, exp, scope`; `aud` is the API audience, or an
-  array with `{issuer}userinfo` added when `openid` was granted; with no API audience it
-  is `{issuer}userinfo` alone.
+Contract: every JWT is signed by `sign()`, which hands it to the tenant's runtime signer
+(RS256 with the active key; the test hooks may install one that tweaks tokens).
+- Access token for an API audience: a JWT with `iss, sub, aud, azp, iat, exp, scope`;
+  `aud` is the API audience, or an array with `{issuer}userinfo` added when `openid` was
+  granted. With no audience Auth0 issues an opaque token good only for /userinfo: a
+  random string the tenant keeps (`store.save_opaque_token`), never a JWT.
 - ID token: `iss, sub, aud (client id), iat, exp, sid, auth_time`, `nonce` when given,
-  `at_hash` when an access token travels with it (implicit), and the profile/email claims
+  `at_hash` when an access token travels with it (implicit, hybrid), `c_hash` when a
+  code does (hybrid), and the profile/email claims
   the granted scope covers.
-- Logout token: `iss, aud, iat, exp (+120 s), jti, sub, sid, events`; never a nonce.
+- Logout token: `iss, aud, iat, exp (+120 s), jti (a UUID), sub, sid, events`; never a
+  nonce.
 """
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 import time
+import uuid
 from typing import Any
 
-from app.tenant import directory, testing
+from app.tenant import directory
 from app.tenant.context import current_tenant
 from app.tenant.db import get_db
 from app.tenant.keys import b64url
+from app.tenant.oauth import store
 from app.tenant.oauth.scopes import has_scope
 from app.tenant.oauth.store import EndUser
+from app.tenant.runtime import current_runtime
 
 BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 LOGOUT_TOKEN_TTL = 120
@@ -34,34 +39,31 @@ _EMAIL_CLAIMS = ("email", "email_verified")
 
 def sign(kind: str, claims: dict[str, Any]) -> str:
     """Sign a token of `kind` ("id_token", "access_token", "logout_token")."""
-    tenant = current_tenant()
-    tweak = testing.take_tweak(kind) if tenant.testing else None
-    if tweak is None:
-        return tenant.keys.sign(claims)
-    return testing.sign_with(tweak.sign, tweak.apply(claims))
+    return current_runtime().sign(kind, claims)
 
 
-def at_hash(access_token: str) -> str:
-    """OIDC's at_hash for RS256: the left half of SHA-256, base64url without padding."""
-    digest = hashlib.sha256(access_token.encode("ascii")).digest()
+def at_hash(value: str) -> str:
+    """OIDC's at_hash (or c_hash) for RS256: the left half of SHA-256 of `value`,
+    base64url without padding."""
+    digest = hashlib.sha256(value.encode("ascii")).digest()
     return b64url(digest[: len(digest) // 2])
 
 
 def access_token(client_id: str, user_id: str, scope: str, audience: str | None) -> str:
     tenant = current_tenant()
-    now = int(time.time())
+    ttl = current_runtime().settings.access_token_ttl
     if audience is None:
-        aud: str | list[str] = tenant.userinfo_audience
-    elif has_scope(scope, "openid"):
-        aud = [audience, tenant.userinfo_audience]
-    else:
-        aud = audience
+        return store.save_opaque_token(get_db(), store.OpaqueToken(
+            client_id=client_id, user_id=user_id, scope=scope), ttl)
+    now = int(time.time())
+    aud: str | list[str] = [audience, tenant.userinfo_audience] if has_scope(
+        scope, "openid") else audience
     claims = {
         "iss": tenant.issuer,
         "sub": user_id,
         "aud": aud,
         "iat": now,
-        "exp": now + tenant.settings.access_token_ttl,
+        "exp": now + ttl,
         "scope": scope,
         "azp": client_id,
     }
@@ -86,6 +88,7 @@ def id_token(
     *,
     nonce: str | None = None,
     with_access_token: str | None = None,
+    with_code: str | None = None,
 ) -> str:
     tenant = current_tenant()
     now = int(time.time())
@@ -95,7 +98,7 @@ def id_token(
         "sub": user.user_id,
         "aud": client_id,
         "iat": now,
-        "exp": now + tenant.settings.id_token_ttl,
+        "exp": now + current_runtime().settings.id_token_ttl,
         "sid": user.sid,
         "auth_time": user.auth_time,
     }
@@ -103,6 +106,8 @@ def id_token(
         claims["nonce"] = nonce
     if with_access_token:
         claims["at_hash"] = at_hash(with_access_token)
+    if with_code:
+        claims["c_hash"] = at_hash(with_code)  # the same half hash, over the code
     return sign("id_token", claims)
 
 
@@ -114,7 +119,7 @@ def logout_token(client_id: str, user_id: str, sid: str) -> str:
         "aud": client_id,
         "iat": now,
         "exp": now + LOGOUT_TOKEN_TTL,
-        "jti": secrets.token_urlsafe(16),
+        "jti": str(uuid.uuid4()),
         "sub": user_id,
         "sid": sid,
         "events": {BACKCHANNEL_LOGOUT_EVENT: {}},

@@ -1,16 +1,23 @@
 """Logout: GET /v2/logout (Auth0's) and GET|POST /oidc/logout (RP-initiated, OIDC).
 
-Contract: both end the browser's SSO session, tell every client that had tokens under it
-on the back channel, clear the cookie, and redirect to the return URL only when it is
-one of the client's allowed logout URLs (an error page otherwise). With no return URL
-they show a "signed out" page.
+Contract: both end the browser's SSO session, queue a back-channel logout token for
+every client that had tokens under it, clear the cookie, and redirect to the return URL
+only when it matches one of the client's Allowed Logout URLs (scheme and host compared
+case-insensitively, subdomain wildcards allowed; an error page otherwise).
+- /v2/logout without `returnTo` goes to the client's first Allowed Logout URL, or shows
+  a "signed out" page when no client (or no logout URL) is named.
+- /oidc/logout with an `id_token_hint` (an ID token this tenant signed) logs out at
+  once; a `logout_hint` that is not that token's `sid` is an error. Without
+  `id_token_hint`, a browser with a session is asked to confirm (a form posting back
+  with a signed `confirmation` field) unless `logout_hint` is its session's `sid`.
 """
 
 from __future__ import annotations
 
 import jwt
 from authlib.common.urls import add_params_to_uri
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.tenant import backchannel, clients, sso
 from app.tenant.context import LEEWAY_SECONDS, current_tenant
@@ -19,6 +26,9 @@ from app.tenant.keys import ALGORITHM
 from app.tenant.views.pages import error_page
 
 bp = Blueprint("logout", __name__)
+
+#: The /oidc/logout parameters a confirmation form carries back.
+_OIDC_PARAMS = ("client_id", "post_logout_redirect_uri", "state", "logout_hint", "ui_locales")
 
 
 def _end_browser_session(extra_sid: str | None = None) -> None:
@@ -56,6 +66,8 @@ def v2_logout():
             f'The "returnTo" querystring parameter "{return_to}" is not defined as a valid URL'
             ' in "Allowed Logout URLs".',
         )
+    if return_to is None and client is not None:
+        return_to = client.default_logout_url
     _end_browser_session()
     return _finish(return_to)
 
@@ -75,6 +87,29 @@ def _verify_id_token_hint(hint: str) -> dict | None:
         return None
 
 
+def _confirmations() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="tenant-logout-confirmation")
+
+
+def _confirmed(session: sso.SsoSession) -> bool:
+    """True when this POST is the confirmation form shown for `session`."""
+    if request.method != "POST":
+        return False
+    try:
+        return _confirmations().loads(request.form.get("confirmation", "")) == session.sid
+    except BadSignature:
+        return False
+
+
+def _confirmation_page(session: sso.SsoSession) -> Response:
+    fields = [(name, request.values[name]) for name in _OIDC_PARAMS if request.values.get(name)]
+    fields.append(("confirmation", _confirmations().dumps(session.sid)))
+    body = render_template("tenant/logout_confirm.html", fields=fields)
+    response = Response(body, content_type="text/html; charset=utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/oidc/logout", methods=["GET", "POST"])
 def oidc_logout():
     values = request.values
@@ -83,6 +118,10 @@ def oidc_logout():
         hint_claims = _verify_id_token_hint(values["id_token_hint"])
         if hint_claims is None:
             return error_page("invalid_request", "The id_token_hint is not a valid ID token.")
+    logout_hint = values.get("logout_hint") or None
+    if hint_claims is not None and logout_hint and logout_hint != hint_claims.get("sid"):
+        return error_page("invalid_request",
+                          "The logout_hint does not match the session of the id_token_hint.")
     client_id = values.get("client_id") or None
     if hint_claims is not None:
         aud = hint_claims["aud"]
@@ -98,10 +137,13 @@ def oidc_logout():
             "post_logout_redirect_uri is not one of the application's Allowed Logout URLs"
             " (and the application must be named by id_token_hint or client_id).",
         )
-    # logout_hint names the session (sid) to end; honoured when the ID token proves it.
-    hinted_sid = values.get("logout_hint") or (hint_claims or {}).get("sid")
-    proven_sid = hinted_sid if hint_claims and hint_claims.get("sid") == hinted_sid else None
-    _end_browser_session(extra_sid=proven_sid)
+    session = sso.current_session(get_db())
+    if hint_claims is None and session is not None and logout_hint != session.sid \
+            and not _confirmed(session):
+        return _confirmation_page(session)
+    # logout_hint names the session (sid) to end, even in another browser, when the ID
+    # token proves it (it matched the token's sid above).
+    _end_browser_session(extra_sid=logout_hint if hint_claims is not None else None)
     if redirect_uri and values.get("state"):
         redirect_uri = add_params_to_uri(redirect_uri, [("state", values["state"])])
     return _finish(redirect_uri)

@@ -1,35 +1,19 @@
 """POST /oauth/token and POST /oauth/revoke (authlib endpoints; OAuth JSON errors).
 
 Both take form-encoded or JSON bodies, as Auth0 does, and answer cross-origin requests
-from a registered client's web origin (a single-page app redeeming its code with PKCE).
+from a registered client's web origin (a single-page app redeeming its code with PKCE,
+see `app.tenant.cors`).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify
 
-from app.tenant import clients
-from app.tenant.db import get_db
+from app.tenant.cors import serve_cross_origin
 from app.tenant.oauth.server import authorization_server, endpoint_request
 
 bp = Blueprint("token", __name__)
-
-
-@bp.after_request
-def _cors(response: Response) -> Response:
-    origin = request.headers.get("Origin")
-    if origin and any(origin in c.web_origins for c in clients.all_clients(get_db())):
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
-        response.headers["Access-Control-Allow-Methods"] = "POST"
-    response.vary.add("Origin")
-    return response
-
-
-@bp.route("/oauth/token", methods=["OPTIONS"], endpoint="token_preflight")
-@bp.route("/oauth/revoke", methods=["OPTIONS"], endpoint="revoke_preflight")
-def preflight():
-    return Response(status=204)
+serve_cross_origin(bp, ("POST",))
 
 
 def _bad_body(error: ValueError):
