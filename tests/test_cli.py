@@ -18,7 +18,7 @@ from app.check import run_checks
 from app.config import load_settings
 from tests.support.login import sign_in
 from tests.support.servers import free_port
-from tests.support.waiting import wait_for_http
+from tests.support.waiting import Stopped, wait_for_http, wait_until
 
 SELFSERVE = [sys.executable, "-m", "app.cli"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,13 +182,13 @@ def test_tenant_command_prints_the_demo_clients_and_writes_a_env(run_background,
     load_settings({**written})  # a configuration the BFF accepts as it is
 
 
-def _wait_for_file(path: Path, proc: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not path.exists():
+def _wait_for_file(path: Path, proc: subprocess.Popen) -> None:
+    def written() -> bool:
         if proc.poll() is not None:
-            raise AssertionError(f"process exited early: {proc.stdout.read()}")
-        time.sleep(0.05)
-    assert path.exists(), f"{path} was not written in {seconds}s"
+            raise Stopped(f"process exited early: {proc.stdout.read()}")
+        return path.exists()
+
+    wait_until(written, f"{path} to be written")
 
 
 def readme_setup_commands() -> list[str]:
@@ -200,22 +200,17 @@ def readme_setup_commands() -> list[str]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
-def _wait_until(what: str, ready, procs: list[subprocess.Popen], seconds: float = 30) -> None:
-    """Poll `ready()` until True; any failure on the way (refused, reset, timeout) is
-    another try. Raises with the processes' output when one exits or the deadline passes."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+def _wait_until(what: str, ready, procs: list[subprocess.Popen], seconds: float = 60) -> None:
+    """`wait_until(ready)`, stopped at once with its output when one of `procs` exits."""
+
+    def check() -> bool:
         exited = [p for p in procs if p.poll() is not None]
         if exited:
-            raise AssertionError(f"{exited[0].args} exited while waiting for {what}:"
-                                 f" {exited[0].stdout.read()}")
-        try:
-            if ready():
-                return
-        except (OSError, requests.RequestException):
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"waited {seconds}s for {what}")
+            raise Stopped(f"{exited[0].args} exited while waiting for {what}:"
+                          f" {exited[0].stdout.read()}")
+        return ready()
+
+    wait_until(check, what, seconds)
 
 
 def _redis_answers(port: int) -> bool:
