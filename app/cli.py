@@ -66,8 +66,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "AUTH0_CLIENT_SECRET": tenant_app.config["DEMO_BFF_CLIENT_SECRET"],
         "APP_SECRET_KEY": _demo_secret_key(data_dir),
         "PUBLIC_URL": bff_url,
-        "SESSION_TYPE": "filesystem",
-        "SESSION_DIR": str(data_dir / "sessions"),
+        "SESSION_TYPE": "sqlite",
+        "DATA_DIR": str(data_dir),
         "AUTH0_FLOW": args.flow,
     }
     bff_app = create_app(bff_env)

@@ -99,8 +99,8 @@ def bff_env(tenant, bff_server, tmp_path) -> dict[str, str]:
         "AUTH0_CLIENT_SECRET": tenant.bff_client_secret,
         "APP_SECRET_KEY": secrets.token_urlsafe(48),
         "PUBLIC_URL": bff_server.url,
-        "SESSION_TYPE": "filesystem",
-        "SESSION_DIR": str(tmp_path / "sessions"),
+        "SESSION_TYPE": "sqlite",
+        "DATA_DIR": str(tmp_path / "data"),
     }
 
 
@@ -129,7 +129,7 @@ def make_bff(bff_server, bff_env) -> Callable[..., Flask]:
 
 @pytest.fixture
 def bff(make_bff) -> Flask:
-    """The default BFF: code flow with PKCE, confidential client, filesystem sessions."""
+    """The default BFF: code flow with PKCE, confidential client, SQLite store."""
     return make_bff()
 
 

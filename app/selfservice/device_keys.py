@@ -3,7 +3,8 @@
 The tenant offers no self-service listing of device credentials (that needs
 `read:device_credentials`), so the BFF remembers, per user, the credentials it
 created: `{"id", "device_name", "device_id", "created_at"}`, kept in the shared
-`KeyValueStore` without expiry (it survives sign-out and works across workers).
+`KeyValueStore` under `registry:devices:{u:<hash>}`, a key space of its own that never
+expires (it survives sign-out and works across workers).
 
 Contract: `parse_registration(body)` returns `(fields, errors)`; `fields["value"]` is
 the public key as base64 of its DER SubjectPublicKeyInfo, the form the Management API
@@ -23,7 +24,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from .store import KeyValueStore
+from .store import KeyValueStore, user_key
 
 DEVICE_ID = re.compile(r"[-A-Fa-f0-9]{1,36}")  # fullmatch: `$` would let a final "\n" in
 MAX_DEVICE_NAME = 100
@@ -95,7 +96,7 @@ class DeviceRegistry:
 
     def __init__(self, store: KeyValueStore, user_id: str) -> None:
         self._store = store
-        self._key = f"devices:{user_id}"
+        self._key = user_key("registry:devices", user_id)
 
     def list(self) -> list[dict[str, str]]:
         return list(self._store.get(self._key) or [])

@@ -39,7 +39,7 @@ from .profile import (
     profile_body,
     profile_etag,
 )
-from .store import KeyValueStore, LockTimeout
+from .store import KeyValueStore, LockTimeout, user_key
 
 bp = Blueprint("api", __name__)
 
@@ -60,7 +60,7 @@ def _store() -> KeyValueStore:
 
 def _metadata_lock(caller: Caller) -> AbstractContextManager[None]:
     """One metadata change at a time per user, held through a read and a write."""
-    return _store().lock(f"metadata:{caller.user_id}", ttl=2 * _client().longest_call + 5)
+    return _store().lock(user_key("metadata", caller.user_id), ttl=2 * _client().longest_call + 5)
 
 
 def _profiles() -> ProfileCache:

@@ -1,5 +1,5 @@
-"""Several workers and several tabs: shared state lives in the session store (a folder or
-Redis), concurrent edits are serialised, and nothing is lost or applied twice."""
+"""Several workers and several tabs: shared state lives in the store (SQLite or Redis),
+concurrent edits are serialised, and nothing is lost or applied twice."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from tests.api.conftest import ALICE_ID
 
 
-@pytest.fixture(params=["filesystem", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
 def session_env(request) -> dict[str, str]:
     if request.param == "redis":
         redis_server = request.getfixturevalue("redis_server")
         return {"SESSION_TYPE": "redis", "REDIS_URL": redis_server.url}
-    return {"SESSION_TYPE": "filesystem"}
+    return {"SESSION_TYPE": "sqlite"}
 
 
 def test_device_registry_is_shared_by_workers(make_bff, new_api, session_env):

@@ -21,13 +21,13 @@ from tests.support.login import sign_in
 from tests.support.servers import free_port
 
 SYNC_REDIS = Deployment(store="redis")
-SYNC_FILES = Deployment(store="filesystem")
+SYNC_SQLITE = Deployment(store="sqlite")
 GTHREAD_REDIS = Deployment(store="redis", worker_class="gthread", threads=4)
-BOTH_STORES = pytest.mark.parametrize("gunicorn_server", [SYNC_REDIS, SYNC_FILES],
+BOTH_STORES = pytest.mark.parametrize("gunicorn_server", [SYNC_REDIS, SYNC_SQLITE],
                                       indirect=True, ids=str)
 JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+")
 EVERY_DEPLOYMENT = pytest.mark.parametrize(
-    "gunicorn_server", [SYNC_REDIS, SYNC_FILES, GTHREAD_REDIS], indirect=True, ids=str)
+    "gunicorn_server", [SYNC_REDIS, SYNC_SQLITE, GTHREAD_REDIS], indirect=True, ids=str)
 
 
 def signed_in_cookie(server: Gunicorn, user: str = "alice@example.com",
@@ -164,9 +164,9 @@ def test_concurrent_edits_with_one_etag_on_two_workers_one_wins(deployed, hooks)
 
 def test_a_bad_configuration_stops_gunicorn_with_a_message(tenant, tmp_path):
     env = {"AUTH0_DOMAIN": tenant.url, "AUTH0_CLIENT_ID": "selfserve-demo-bff",
-           "APP_SECRET_KEY": "too-short", "SESSION_DIR": str(tmp_path / "sessions")}
+           "APP_SECRET_KEY": "too-short", "DATA_DIR": str(tmp_path / "data")}
     with pytest.raises(AssertionError, match="APP_SECRET_KEY must be at least 32"):
-        start_gunicorn(Deployment(store="filesystem", workers=1), env, tmp_path / "gunicorn")
+        start_gunicorn(Deployment(store="sqlite", workers=1), env, tmp_path / "gunicorn")
 
 
 def test_health_endpoints_tell_alive_from_ready(tenant, tmp_path):
