@@ -16,7 +16,7 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.support.servers import LiveServer, RedisServer
+from tests.support.servers import LiveServer, RedisClusterServers, RedisServer
 
 
 @dataclass
@@ -88,6 +88,14 @@ def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path_factory.mktemp("redis"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory) -> Iterator[RedisClusterServers]:
+    """A three-node Redis Cluster on loopback ports (`nodes_setting`: REDIS_CLUSTER_NODES)."""
+    cluster = RedisClusterServers(tmp_path_factory.mktemp("redis-cluster"))
+    yield cluster
+    cluster.stop()
 
 
 @pytest.fixture

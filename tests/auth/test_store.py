@@ -16,8 +16,20 @@ from app.auth.store_redis import RedisStore
 from app.auth.store_sqlite import SWEEP_BATCH, SqliteStore
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", "redis", "cluster"])
 def store(request, tmp_path):
+    if request.param == "cluster":
+        from app.auth.store_redis import redis_client
+        from app.config import Settings
+
+        nodes = request.getfixturevalue("redis_cluster").nodes_setting
+        settings = Settings(tenant_url="", client_id="", client_secret=None, secret_key="",
+                            session_type="redis", redis_cluster_nodes=tuple(
+                                (h, int(p)) for h, p in (n.split(":") for n in nodes.split(","))))
+        client = redis_client(settings)
+        yield RedisStore(client, prefix=f"test-{uuid.uuid4().hex}:")
+        client.close()
+        return
     if request.param == "redis":
         server = request.getfixturevalue("redis_server")
         yield RedisStore(redis.from_url(server.url), prefix=f"test-{uuid.uuid4().hex}:")
@@ -138,11 +150,13 @@ def test_a_value_without_ttl_never_expires(store, request):
 
 
 def test_get_many_reads_values_in_order(store):
-    store.set("a", 1, 5)
-    store.set("c", {"x": "y"}, 5)
-    store.set("gone", 2, 0.05)
+    # One user's keys: in a cluster, one slot.
+    a, b, c, gone = (user_key(name, "auth0|alice") for name in ("a", "b", "c", "gone"))
+    store.set(a, 1, 5)
+    store.set(c, {"x": "y"}, 5)
+    store.set(gone, 2, 0.05)
     time.sleep(0.1)
-    assert store.get_many(["a", "b", "c", "gone"]) == [1, None, {"x": "y"}, None]
+    assert store.get_many([a, b, c, gone]) == [1, None, {"x": "y"}, None]
 
 
 def test_incr_counts_atomically_from_zero(store):
