@@ -99,6 +99,24 @@ def redis_cluster(tmp_path_factory) -> Iterator[RedisClusterServers]:
 
 
 @pytest.fixture
+def redis_env(redis_server) -> dict[str, str]:
+    """BFF settings for the Redis store, on a database emptied for the test."""
+    import redis
+
+    url = redis_server.url.rsplit("/", 1)[0] + "/3"
+    redis.from_url(url).flushdb()
+    return {"SESSION_TYPE": "redis", "REDIS_URL": url}
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store_env(request) -> dict[str, str]:
+    """BFF settings for each store in turn (SQLite in the test's DATA_DIR, or Redis)."""
+    if request.param == "redis":
+        return request.getfixturevalue("redis_env")
+    return {"SESSION_TYPE": "sqlite"}
+
+
+@pytest.fixture
 def bff_env(tenant, bff_server, tmp_path) -> dict[str, str]:
     """Environment for a BFF wired to the local tenant's confidential demo client."""
     return {

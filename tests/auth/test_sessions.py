@@ -20,14 +20,6 @@ from tests.support.store import live_rows
 COOKIE = "selfserve-session"
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def store_env(request) -> dict[str, str]:
-    if request.param == "redis":
-        server = request.getfixturevalue("redis_server")
-        return {"SESSION_TYPE": "redis", "REDIS_URL": server.url}
-    return {"SESSION_TYPE": "sqlite"}
-
-
 @pytest.fixture
 def bff_url(make_bff, store_env, bff_server) -> str:
     make_bff(**store_env)
@@ -117,14 +109,13 @@ def test_the_absolute_timeout_ends_an_active_session(make_bff, store_env, bff_se
         assert user_status(http, bff_server.url) == 401
 
 
-def test_the_stored_session_stays_small(make_bff, store_env, bff_server, bff_env, hooks,
-                                        redis_server):
+def test_the_stored_session_stays_small(make_bff, store_env, bff_server, bff_env, hooks):
     make_bff(**store_env)
     with requests.Session() as http:
         sign_in(http, bff_server.url)
         session_id = http.cookies[COOKIE]
     if store_env["SESSION_TYPE"] == "redis":
-        client = redis.from_url(redis_server.url)
+        client = redis.from_url(store_env["REDIS_URL"])
         session_size = client.strlen("selfserve:session:" + session_id)
         grant_sizes = [client.strlen(k) for k in client.keys("selfserve:grant:*")]
     else:
