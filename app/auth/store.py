@@ -32,6 +32,7 @@ every worker finds a session's keys from its id alone.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import secrets
@@ -93,6 +94,7 @@ def decode(raw: bytes | str | None, key: str) -> Any | None:
 
 # --- keys ---------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)  # several keys per request name the same user
 def user_tag(user_id: str) -> str:
     """A short fixed-length hash of `user_id`: safe inside a Redis hash tag whatever the id."""
     return hashlib.sha256(user_id.encode()).hexdigest()[:16]

@@ -5,9 +5,9 @@ Why it is safe: the database runs in WAL mode (readers never block the writer), 
 connection waits up to `BUSY_TIMEOUT` for a lock instead of failing, and every
 operation is a single SQL statement, so SQLite makes it atomic: `add` is an upsert
 that only replaces an expired row, `pop` a `DELETE ... RETURNING`, `delete_if` a
-`DELETE` on key and value. Connections come from a small per-process pool (a
-connection never crosses a `fork`: a worker forked from a master that opened one
-starts a pool of its own).
+`DELETE` on key and value. Connections come from a small per-process pool (a list:
+its `pop` and `append` are atomic; a connection never crosses a `fork`: a worker
+forked from a master that opened one starts a pool of its own).
 
 Expiry: each row has an `expires_at` (epoch seconds, NULL: never), indexed. A read
 ignores expired rows; deleting them is the sweeper's job: one daemon thread per
@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +68,14 @@ class SqliteStore:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._pid = os.getpid()
-        self._pool: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
-        self._forked_away: list[queue.LifoQueue] = []
+        self._pool: list[sqlite3.Connection] = []
+        self._forked_away: list[list[sqlite3.Connection]] = []
         self._trace = None
-        with self._connection() as conn:
+        conn = self._take()
+        try:
             conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+        finally:
+            self._give_back(conn)
         _Sweeper.watch(self)
 
     @classmethod
@@ -105,45 +106,57 @@ class SqliteStore:
             conn.set_trace_callback(self._trace)
         return conn
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _take(self) -> sqlite3.Connection:
         if os.getpid() != self._pid:
             # Forked (e.g. gunicorn --preload): the parent's connections must not be
             # used or closed here; keep them referenced and start afresh.
             self._forked_away.append(self._pool)
-            self._pool = queue.LifoQueue()
+            self._pool = []
             self._pid = os.getpid()
             _Sweeper.watch(self)
         try:
-            conn = self._pool.get_nowait()
-        except queue.Empty:
-            conn = self._connect()
-        try:
-            yield conn
-        except sqlite3.OperationalError as error:
-            conn.close()
-            raise StoreUnavailable(f"SQLite store {self.path}: {error}") from error
-        if self._pool.qsize() < _POOL_SIZE:
-            self._pool.put(conn)
+            return self._pool.pop()
+        except IndexError:
+            return self._connect()
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        if len(self._pool) < _POOL_SIZE:
+            self._pool.append(conn)
         else:
             conn.close()
 
     def trace(self, callback) -> None:
         """Call `callback(sql)` for every statement run from now on (tests, benchmarks)."""
         self._trace = callback
-        while True:
-            try:
-                self._pool.get_nowait().close()
-            except queue.Empty:
-                return
+        self._close_pool()
+
+    def _close_pool(self) -> None:
+        while self._pool:
+            self._pool.pop().close()
+
+    def _cursor(self, sql: str, params: Sequence[Any]) -> tuple[sqlite3.Connection,
+                                                                sqlite3.Cursor]:
+        conn = self._take()
+        try:
+            return conn, conn.execute(sql, params)
+        except sqlite3.OperationalError as error:
+            conn.close()
+            raise StoreUnavailable(f"SQLite store {self.path}: {error}") from error
 
     def _execute(self, sql: str, params: Sequence[Any]) -> list[tuple]:
-        with self._connection() as conn:
-            return conn.execute(sql, params).fetchall()
+        conn, cursor = self._cursor(sql, params)
+        try:
+            rows = cursor.fetchall()
+        except sqlite3.OperationalError as error:
+            conn.close()
+            raise StoreUnavailable(f"SQLite store {self.path}: {error}") from error
+        self._give_back(conn)
+        return rows
 
     def _changes(self, sql: str, params: Sequence[Any]) -> int:
-        with self._connection() as conn:
-            return conn.execute(sql, params).rowcount
+        conn, cursor = self._cursor(sql, params)
+        self._give_back(conn)
+        return cursor.rowcount
 
     # --- the contract -----------------------------------------------------------------
 
@@ -225,11 +238,7 @@ class SqliteStore:
 
     def close(self) -> None:
         _Sweeper.forget(self)
-        while True:
-            try:
-                self._pool.get_nowait().close()
-            except queue.Empty:
-                return
+        self._close_pool()
 
     # --- expiry -----------------------------------------------------------------------
 
