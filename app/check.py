@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
-from .config import Settings
+from .config import ConfigError, Settings
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _check_session_store(settings: Settings) -> CheckResult:
              if settings.redis_cluster_nodes else _redacted(settings.redis_url))
     try:
         redis_client(settings).ping()
-    except redis.RedisError as error:
+    except (redis.RedisError, ConfigError) as error:
         return CheckResult("FAIL", "sessions", f"Redis at {where} does not answer ({error})")
     return CheckResult("PASS", "sessions", f"Redis at {where} answers")
 

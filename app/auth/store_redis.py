@@ -1,8 +1,10 @@
 """The store on Redis or Redis Cluster: every operation is one Redis command or one
 server-side script on one key, so each is atomic and, in a cluster, stays in one slot.
 
-- `redis_client(settings)`: `redis.Redis` for `REDIS_URL`, or `redis.cluster.RedisCluster`
-  on `REDIS_CLUSTER_NODES` (the URL's password and `rediss://` TLS apply to them).
+- `redis_client(settings)`: `redis.Redis` for `REDIS_URL` (connects on first use), or
+  `redis.cluster.RedisCluster` on `REDIS_CLUSTER_NODES` (the URL's password and
+  `rediss://` TLS apply to them), which reads the cluster's slots at once: when no
+  node answers, start-up stops with a `ConfigError` naming REDIS_CLUSTER_NODES.
 - `RedisStore(client)`: the `Store` contract (`store.py`). Keys get the prefix
   `selfserve:`; values are msgspec JSON; a value without a ttl has no TTL in Redis.
   Sets are sorted sets scored by each member's expiry, so a member that was never
@@ -18,8 +20,9 @@ from urllib.parse import unquote, urlsplit
 
 import redis
 from redis.cluster import ClusterNode, RedisCluster
+from redis.exceptions import RedisClusterException
 
-from ..config import Settings
+from ..config import ConfigError, Settings
 from .store import StoreUnavailable, decode, encode, write_read_delete
 
 PREFIX = "selfserve:"
@@ -53,13 +56,20 @@ def redis_client(settings: Settings) -> redis.Redis | RedisCluster:
     if not settings.redis_cluster_nodes:
         return redis.from_url(settings.redis_url, **timeouts)
     url = urlsplit(settings.redis_url)
-    return RedisCluster(
-        startup_nodes=[ClusterNode(host, port) for host, port in settings.redis_cluster_nodes],
-        username=unquote(url.username) if url.username else None,
-        password=unquote(url.password) if url.password else None,
-        ssl=url.scheme == "rediss",
-        **timeouts,
-    )
+    try:
+        return RedisCluster(
+            startup_nodes=[ClusterNode(host, port) for host, port in settings.redis_cluster_nodes],
+            username=unquote(url.username) if url.username else None,
+            password=unquote(url.password) if url.password else None,
+            ssl=url.scheme == "rediss",
+            **timeouts,
+        )
+    except (RedisClusterException, redis.RedisError) as error:
+        nodes = ",".join(f"{host}:{port}" for host, port in settings.redis_cluster_nodes)
+        raise ConfigError(
+            f"REDIS_CLUSTER_NODES={nodes}: no node of a Redis Cluster answered ({error});"
+            " check the addresses, the password in REDIS_URL and that the cluster is up."
+        ) from None
 
 
 class RedisStore:

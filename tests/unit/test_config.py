@@ -105,6 +105,14 @@ def test_a_bad_cluster_node_names_the_variable(value):
         load_settings({**GOOD, "SESSION_TYPE": "redis", "REDIS_CLUSTER_NODES": value})
 
 
+def test_an_unreachable_redis_cluster_stops_start_up_naming_the_setting():
+    from tests.support.servers import free_port
+
+    with pytest.raises(ConfigError, match="REDIS_CLUSTER_NODES=127.0.0.1:.*no node"):
+        create_app({**GOOD, "SESSION_TYPE": "redis", "HTTP_TIMEOUT": "1",
+                    "REDIS_CLUSTER_NODES": f"127.0.0.1:{free_port()}"})
+
+
 def test_create_app_refuses_to_start_with_bad_configuration():
     with pytest.raises(ConfigError, match="AUTH0_CLIENT_ID"):
         create_app({**GOOD, "AUTH0_CLIENT_ID": ""})
