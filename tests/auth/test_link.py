@@ -87,11 +87,11 @@ def newest_tenant_session(tenant, connection: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("how", ["logout at the tenant", "logout token for the link's sid"])
 def test_after_a_link_attempt_a_tenant_logout_still_ends_the_bff_session(
-    make_bff, bff_server, hooks, tenant, how
+    make_bff, bff_server, hooks, tenant, how, store_env
 ):
     """The link step's fresh sign-in replaces the browser's tenant session; a logout of
-    that one must end the BFF session built on the first (issue 8, item 2)."""
-    make_bff()
+    that one must end the BFF session built on the first (issue 8, item 2), on each store."""
+    make_bff(**store_env)
     bff_url = bff_server.url
     with requests.Session() as http:
         sign_in(http, bff_url)
