@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
-from .config import Settings
+from .config import ConfigError, Settings
 
 
 @dataclass(frozen=True)
@@ -131,14 +131,17 @@ def _redacted(url: str) -> str:
 
 def _check_session_store(settings: Settings) -> CheckResult:
     if settings.session_type != "redis":
-        return CheckResult("PASS", "sessions", f"filesystem store in {settings.session_dir}"
+        return CheckResult("PASS", "sessions", f"SQLite store in {settings.data_dir}"
                            " (one server; use SESSION_TYPE=redis for several)")
     import redis
 
-    where = _redacted(settings.redis_url)
+    from .auth.store_redis import redis_client
+
+    where = ("the cluster at " + " ".join(f"{h}:{p}" for h, p in settings.redis_cluster_nodes)
+             if settings.redis_cluster_nodes else _redacted(settings.redis_url))
     try:
-        redis.from_url(settings.redis_url, socket_timeout=settings.http_timeout).ping()
-    except redis.RedisError as error:
+        redis_client(settings).ping()
+    except (redis.RedisError, ConfigError) as error:
         return CheckResult("FAIL", "sessions", f"Redis at {where} does not answer ({error})")
     return CheckResult("PASS", "sessions", f"Redis at {where} answers")
 

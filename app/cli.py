@@ -63,8 +63,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     bff_env = {
         **tenant_bff_env(tenant_app, bff_url),
         "APP_SECRET_KEY": _demo_secret_key(data_dir),
-        "SESSION_TYPE": "filesystem",
-        "SESSION_DIR": str(data_dir / "sessions"),
+        "SESSION_TYPE": "sqlite",
+        "DATA_DIR": str(data_dir),
         "AUTH0_FLOW": args.flow,
     }
     bff_app = create_app(bff_env)

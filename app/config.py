@@ -27,7 +27,7 @@ CURRENT_USER_SCOPES = (
     "delete:current_user_device_credentials",
 )
 FLOWS = ("code", "implicit")
-SESSION_TYPES = ("filesystem", "redis")
+SESSION_TYPES = ("sqlite", "redis")
 MIN_SECRET_KEY_LENGTH = 32
 #: The local tenant's connections; a real tenant names its own in LINK_CONNECTIONS.
 DEFAULT_LINK_CONNECTIONS = ("Username-Password-Authentication", "github", "google-oauth2")
@@ -49,9 +49,10 @@ class Settings:
     flow: str = "code"
     scopes: tuple[str, ...] = CURRENT_USER_SCOPES
     public_url: str = "http://localhost:8000"
-    session_type: str = "filesystem"
-    session_dir: str = ""
+    session_type: str = "sqlite"
+    data_dir: str = "var"  # the SQLite store's folder (SESSION_TYPE=sqlite)
     redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_cluster_nodes: tuple[tuple[str, int], ...] = ()  # startup nodes of a Redis Cluster
     embed_allowed_origins: tuple[str, ...] = ()
     idle_timeout: int = 30 * 60  # seconds without a request before the session ends
     absolute_timeout: int = 12 * 60 * 60  # seconds after sign-in before the session ends
@@ -123,6 +124,35 @@ def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _data_dir(values: Mapping[str, str]) -> str:
+    if values.get("SESSION_DIR", "").strip():
+        raise ConfigError(
+            "SESSION_DIR is no longer read: the store is one SQLite file in DATA_DIR (default"
+            " var/); rename the variable to DATA_DIR."
+        )
+    raw = values.get("DATA_DIR", "").strip() or Settings.data_dir
+    path = Path(raw)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"DATA_DIR={raw!r} is a file: name a folder (it is created if missing)"
+                          " for the store's database.")
+    if any(ord(c) < 0x20 for c in raw):
+        raise ConfigError(f"DATA_DIR={raw!r} holds control characters: name a folder.")
+    return raw
+
+
+def _cluster_nodes(raw: str) -> tuple[tuple[str, int], ...]:
+    nodes = []
+    for item in raw.replace(",", " ").split():
+        host, _, port = item.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(
+                f"REDIS_CLUSTER_NODES holds {item!r}: list the cluster's nodes as host:port,"
+                " separated by spaces or commas (e.g. 10.0.0.5:6379,10.0.0.6:6379)."
+            )
+        nodes.append((host.strip("[]"), int(port)))
+    return tuple(nodes)
+
+
 def read_environment(env: Mapping[str, str] | None = None, dotenv_path: str = ".env") -> dict:
     """The effective variables: `.env` first, the process environment over it, `env` over both."""
     merged: dict[str, str] = {}
@@ -171,15 +201,26 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"PUBLIC_URL={public_url!r} is not an absolute http(s) URL of this app.")
 
-    session_type = get("SESSION_TYPE", "filesystem").strip() or "filesystem"
+    session_type = get("SESSION_TYPE", "sqlite").strip() or "sqlite"
+    if session_type == "filesystem":
+        raise ConfigError(
+            "SESSION_TYPE=filesystem is no longer supported: use SESSION_TYPE=sqlite (the"
+            " default: one database file in DATA_DIR, shared by the workers of one host) or"
+            " redis (several servers, with REDIS_URL)."
+        )
     if session_type not in SESSION_TYPES:
         raise ConfigError(
-            f"SESSION_TYPE={session_type!r} is unknown: use filesystem (one server) or redis"
-            " (several servers, with REDIS_URL)."
+            f"SESSION_TYPE={session_type!r} is unknown: use sqlite (one server, the default)"
+            " or redis (several servers, with REDIS_URL)."
         )
+    data_dir = _data_dir(values)
     redis_url = get("REDIS_URL", Settings.redis_url).strip()
     if session_type == "redis" and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(f"REDIS_URL={redis_url!r} is not a redis:// or rediss:// URL.")
+    cluster_nodes = _cluster_nodes(get("REDIS_CLUSTER_NODES", ""))
+    if cluster_nodes and session_type != "redis":
+        raise ConfigError("REDIS_CLUSTER_NODES is set but SESSION_TYPE is not redis: set"
+                          " SESSION_TYPE=redis to use the cluster, or unset REDIS_CLUSTER_NODES.")
 
     origins_raw = get("EMBED_ALLOWED_ORIGINS", "").replace(",", " ").split()
     origins = tuple(_origin("EMBED_ALLOWED_ORIGINS", o) for o in origins_raw)
@@ -205,8 +246,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         scopes=scopes,
         public_url=public_url,
         session_type=session_type,
-        session_dir=get("SESSION_DIR", "").strip() or str(Path("var") / "sessions"),
+        data_dir=data_dir,
         redis_url=redis_url,
+        redis_cluster_nodes=cluster_nodes,
         embed_allowed_origins=origins,
         # The defaults are the field defaults of `Settings`, written once there.
         idle_timeout=_positive_int(values, "SESSION_IDLE_TIMEOUT", Settings.idle_timeout),

@@ -40,7 +40,7 @@ def sign_in_alice(stack: Stack) -> Alice:
     user_id = me.json()["user_id"]
     # Our session id, found the way back-channel logout finds it: the grant index by sub.
     store = stack.bff_app.extensions[AUTH_EXTENSION].store
-    (session_id,) = store.members("idx:sub:" + user_id)
+    (session_id,) = grants.sessions_for(store, sid=None, sub=user_id)
     grant = grants.load(store, session_id)
     if grant is None or grant["sub"] != user_id:
         raise RuntimeError("no grant for alice's session")

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 import requests
 
+from app.selfservice.profile import cache_key
 from bench.alice import sign_in_alice
 from bench.stack import Stack, running_stack
 from bench.stats import interleave, median, print_ratio, print_table, ratio
@@ -51,14 +52,14 @@ class Sides:
             raise RuntimeError("the direct read returned another user")
 
         # The profile cache (app/selfservice/profile.py) is keyed by our session id
-        # (`profile:{session_id}`) and is valid while younger than its TTL (30 s) and
+        # (`profile.cache_key(session_id)`) and is valid while younger than its TTL (30 s) and
         # while the user's write generation is unchanged. A miss is therefore made by
         # deleting that one entry before the request, outside the timed part: exactly
         # the state the BFF is in when the TTL has run out. A write in between would
         # time more than a read (and bump the generation of every session), and a fresh
         # sign-in per sample would add a session the user never has per page view.
         self.api_store = stack.bff_app.extensions["selfserve.api_store"]
-        self.cache_key = "profile:" + self.session_id
+        self.cache_key = cache_key(self.session_id)
 
     @staticmethod
     def _get(http: requests.Session, url: str) -> dict:

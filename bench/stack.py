@@ -1,7 +1,7 @@
 """The local tenant and the BFF on loopback ports, in this process, as the tests run them.
 
 Contract: `with running_stack() as stack:` serves the tenant (test hooks on, on
-127.0.0.1) and a BFF wired to it (filesystem sessions, on localhost: two sites, as in
+127.0.0.1) and a BFF wired to it (the SQLite store, on localhost: two sites, as in
 production) with threaded werkzeug servers, and stops both on exit. `stack.bff_app`
 and `stack.tenant_app` are the Flask apps, for reading server-side state.
 """
@@ -64,8 +64,8 @@ def running_stack() -> Iterator[Stack]:
                 "AUTH0_CLIENT_SECRET": tenant_app.config["DEMO_BFF_CLIENT_SECRET"],
                 "APP_SECRET_KEY": secrets.token_urlsafe(48),
                 "PUBLIC_URL": bff_server.url,
-                "SESSION_TYPE": "filesystem",
-                "SESSION_DIR": str(root / "sessions"),
+                "SESSION_TYPE": "sqlite",
+                "DATA_DIR": str(root / "data"),
             })
             bff_server.swap(bff_app)
             hooks = TenantHooks(tenant_server.url)

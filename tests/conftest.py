@@ -16,7 +16,7 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.support.servers import LiveServer, RedisServer
+from tests.support.servers import LiveServer, RedisClusterServers, RedisServer
 
 
 @dataclass
@@ -90,6 +90,32 @@ def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory) -> Iterator[RedisClusterServers]:
+    """A three-node Redis Cluster on loopback ports (`nodes_setting`: REDIS_CLUSTER_NODES)."""
+    cluster = RedisClusterServers(tmp_path_factory.mktemp("redis-cluster"))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def redis_env(redis_server) -> dict[str, str]:
+    """BFF settings for the Redis store, on a database emptied for the test."""
+    import redis
+
+    url = redis_server.url.rsplit("/", 1)[0] + "/3"
+    redis.from_url(url).flushdb()
+    return {"SESSION_TYPE": "redis", "REDIS_URL": url}
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store_env(request) -> dict[str, str]:
+    """BFF settings for each store in turn (SQLite in the test's DATA_DIR, or Redis)."""
+    if request.param == "redis":
+        return request.getfixturevalue("redis_env")
+    return {"SESSION_TYPE": "sqlite"}
+
+
 @pytest.fixture
 def bff_env(tenant, bff_server, tmp_path) -> dict[str, str]:
     """Environment for a BFF wired to the local tenant's confidential demo client."""
@@ -99,8 +125,8 @@ def bff_env(tenant, bff_server, tmp_path) -> dict[str, str]:
         "AUTH0_CLIENT_SECRET": tenant.bff_client_secret,
         "APP_SECRET_KEY": secrets.token_urlsafe(48),
         "PUBLIC_URL": bff_server.url,
-        "SESSION_TYPE": "filesystem",
-        "SESSION_DIR": str(tmp_path / "sessions"),
+        "SESSION_TYPE": "sqlite",
+        "DATA_DIR": str(tmp_path / "data"),
     }
 
 
@@ -129,7 +155,7 @@ def make_bff(bff_server, bff_env) -> Callable[..., Flask]:
 
 @pytest.fixture
 def bff(make_bff) -> Flask:
-    """The default BFF: code flow with PKCE, confidential client, filesystem sessions."""
+    """The default BFF: code flow with PKCE, confidential client, SQLite store."""
     return make_bff()
 
 

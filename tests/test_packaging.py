@@ -14,7 +14,7 @@ import app, app.paths as paths
 from app import create_app
 assert str(paths.TEMPLATES).startswith(TARGET), paths.TEMPLATES
 bff = create_app({"AUTH0_DOMAIN": "example.auth0.com", "AUTH0_CLIENT_ID": "c",
-                  "APP_SECRET_KEY": "k" * 40, "SESSION_DIR": SESSIONS})
+                  "APP_SECRET_KEY": "k" * 40, "DATA_DIR": SESSIONS})
 client = bff.test_client()
 shell = client.get("/")
 assert shell.status_code == 200 and b"<html" in shell.data, shell.status_code

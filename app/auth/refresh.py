@@ -7,9 +7,9 @@ has more than the refresh margin left, or raises:
   tenant refused the refresh token (then the grant is deleted: the session ended);
 - `RefreshUnavailable`: the tenant could not be reached and the token has expired.
 
-Single flight: the refresher holds a lock in the shared store (Redis `SET NX` or an
-`O_EXCL` file), re-reads the grant and refreshes only if nobody did meanwhile; the
-others wait for the lock holder's result instead of calling the tenant themselves.
+Single flight: the refresher holds the store's lock (`store.lock`) for the session,
+re-reads the grant and refreshes only if nobody did meanwhile; the others wait for the
+lock and then find the holder's fresh grant instead of calling the tenant themselves.
 That matters doubly because the tenant rotates refresh tokens: a second refresh
 with the same token would be refused.
 """
@@ -17,13 +17,13 @@ with the same token would be refused.
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from typing import Any
 
 from . import grants
 from .oauth_client import TenantError
 from .services import AuthServices
+from .store import LockTimeout, lock, session_key
 from .tokens import InvalidToken
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 #: Refresh when the access token has less than this many seconds left (or, for
 #: short-lived tokens, less than half of its lifetime).
 REFRESH_MARGIN = 60
-_WAIT_STEP = 0.05
 
 
 class NeedsLogin(Exception):
@@ -56,30 +55,26 @@ def ensure_fresh(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> 
         raise NeedsLogin("the access token expires and no refresh token was issued")
 
     store = auth.store
-    lock = "lock:refresh:" + session_id
-    token = secrets.token_hex(12)
     # Outlasts one token request: connecting and reading may each take http_timeout.
     lock_ttl = 2 * auth.settings.http_timeout + 5
-    deadline = time.monotonic() + lock_ttl + 1
-    while True:
-        if store.add(lock, token, lock_ttl):
-            try:
-                current = grants.load(store, session_id)
-                if current is None:
-                    raise NeedsLogin("the session has ended")
-                if not needs_refresh(current):
-                    return current
-                return _refresh(auth, session_id, current)
-            finally:
-                store.delete_if(lock, token)
-        time.sleep(_WAIT_STEP)
-        current = grants.load(store, session_id)
-        if current is None:
-            raise NeedsLogin("the session has ended")
+    try:
+        with lock(store, session_key("refresh", session_id), ttl=lock_ttl, wait=lock_ttl + 1):
+            current = _current(auth, session_id)
+            if not needs_refresh(current):
+                return current  # another request (or worker) refreshed meanwhile
+            return _refresh(auth, session_id, current)
+    except LockTimeout:
+        current = _current(auth, session_id)
         if not needs_refresh(current):
             return current
-        if time.monotonic() > deadline:
-            return _fallback(current, "timed out waiting for another refresh")
+        return _fallback(current, "timed out waiting for another refresh")
+
+
+def _current(auth: AuthServices, session_id: str) -> dict[str, Any]:
+    current = grants.load(auth.store, session_id)
+    if current is None:
+        raise NeedsLogin("the session has ended")
+    return current
 
 
 def _refresh(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> dict[str, Any]:

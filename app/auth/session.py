@@ -10,28 +10,38 @@
 - `pending_link() -> PendingLink | None` / `clear_pending_link()`: the secondary
   identity `/link/callback` validated, waiting for the JSON API to confirm the link.
 
+- `read_with_session(app, keys_for)`: other packages name store keys to read in the
+  same round trip as the grant (`keys_for(session_id, user_id) -> [key, ...]`, keys
+  in the user's hash tag); `take_prefetched(keys)` hands their values to the request
+  once, or None when they were not read (`discard_prefetched()` after a write).
+- `add_tenant_session(id_claims)`: the link step's fresh sign-in opened another
+  tenant session; a back-channel logout of it ends this session too.
+
 The flask session (cookie + flask-session) holds only our `session_id`, the user's
-`sub` and the last-seen time; tokens and claims live in the grant (`grants.py`).
+`sub` and the last-seen time; tokens and claims live in the grant (`grants.py`). A
+request with a session reads the store twice: the flask session record, then the grant
+with the keys registered by `read_with_session`, in one `get_many`.
 """
 
 from __future__ import annotations
 
 import functools
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 
 from ..web.problems import Problem, wants_json
 from . import grants
 from .refresh import NeedsLogin, RefreshUnavailable, ensure_fresh
 from .services import services
+from .store import new_session_id, session_key
 
 _SESSION_KEY = "auth"
+_READS = "selfserve.session_reads"
 _LAST_SEEN = "seen"
 #: Seconds within which the last-seen time is not rewritten (fewer session writes).
 _SEEN_GRANULARITY = 5
@@ -70,7 +80,10 @@ def _load_user() -> SignedInUser | None:
     settings = auth.settings
     now = time.time()
     session_id = data["id"]
-    grant = grants.load(auth.store, session_id)
+    extra = [key for keys_for in current_app.extensions.get(_READS, ())
+             for key in keys_for(session_id, data["sub"])]
+    grant, *values = auth.store.get_many([grants.grant_key(session_id), *extra])
+    g.selfserve_prefetched = dict(zip(extra, values, strict=True))
     idle = now - session.get(_LAST_SEEN, 0) > settings.idle_timeout
     if grant is None or idle or now - grant["signed_in_at"] > settings.absolute_timeout:
         end_session()
@@ -95,6 +108,25 @@ def _load_user() -> SignedInUser | None:
             grant["signed_in_at"] + settings.absolute_timeout, now + settings.idle_timeout
         ),
     )
+
+
+def read_with_session(app: Flask, keys_for: Callable[[str, str], list[str]]) -> None:
+    """Read the keys `keys_for(session_id, user_id)` names together with the grant."""
+    app.extensions.setdefault(_READS, []).append(keys_for)
+
+
+def take_prefetched(keys: list[str]) -> list[Any] | None:
+    """The values of `keys` read with this request's grant (each handed out once), or
+    None if any of them was not read."""
+    found = g.get("selfserve_prefetched")
+    if not found or any(key not in found for key in keys):
+        return None
+    return [found.pop(key) for key in keys]
+
+
+def discard_prefetched() -> None:
+    """Forget what was read with the grant: after a write it may be stale."""
+    g.pop("selfserve_prefetched", None)
 
 
 def login_required(view: Callable) -> Callable:
@@ -167,7 +199,7 @@ def start_session(
         grants.delete(auth.store, session[_SESSION_KEY]["id"])
     current_app.session_interface.regenerate(session)
     session.clear()
-    session_id = secrets.token_urlsafe(24)
+    session_id = new_session_id(id_claims["sub"])
     now = time.time()
     grant = {
         "sub": id_claims["sub"],
@@ -211,14 +243,30 @@ def save_pending_link(link: PendingLink) -> None:
     if sid is None:
         raise RuntimeError("save_pending_link needs a signed-in session")
     ttl = max(link.expires_at - time.time(), 1)
-    auth.store.set("link:" + sid, link.__dict__, ttl)
+    auth.store.set(session_key("link", sid), link.__dict__, ttl)
+
+
+def add_tenant_session(id_claims: dict[str, Any]) -> None:
+    """The tenant session (`sid`) a link step's sign-in opened ends this session too when
+    the tenant logs it out: the link's fresh sign-in replaced the browser's tenant session,
+    so a later logout at the tenant names this one, not the sign-in's."""
+    sid = id_claims.get("sid")
+    session_id_ = session_id()
+    if not isinstance(sid, str) or not sid or session_id_ is None:
+        return
+    auth = services()
+    grant = grants.load(auth.store, session_id_)
+    if grant is not None:
+        grants.add_tenant_session(auth.store, session_id_, grant, sid=sid,
+                                  sub=id_claims["sub"],
+                                  absolute_timeout=auth.settings.absolute_timeout)
 
 
 def pending_link() -> PendingLink | None:
     sid = session_id()
     if sid is None:
         return None
-    record = services().store.get("link:" + sid)
+    record = services().store.get(session_key("link", sid))
     if record is None or record["expires_at"] < time.time():
         return None
     return PendingLink(**record)
@@ -227,4 +275,4 @@ def pending_link() -> PendingLink | None:
 def clear_pending_link() -> None:
     sid = session_id()
     if sid is not None:
-        services().store.delete("link:" + sid)
+        services().store.delete(session_key("link", sid))

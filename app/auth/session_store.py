@@ -1,32 +1,38 @@
-"""Server-side sessions (flask-session) and the shared store beside them.
+"""Server-side sessions: flask-session's interface on top of our store (`store.py`).
 
-Contract: `init_app(app, settings)` configures flask-session and returns the `Store`
-(`store.py`) that lives in the same place:
+Contract: `init_app(app, settings)` opens the store `SESSION_TYPE` names (SQLite in
+`DATA_DIR`, or Redis), serves Flask's session from it with `StoreSessionInterface`,
+and returns the store, which the rest of the BFF shares.
 
-- `filesystem` (default): flask-session's cachelib backend on
-  `cachelib.FileSystemCache(settings.session_dir)`; the store in `<session_dir>/auth`.
-- `redis`: `redis.from_url(settings.redis_url)` for both.
+`StoreSessionInterface` is a flask-session backend (`ServerSideSessionInterface`) whose
+records are the store's JSON values under `session:<id>`: never pickle. flask-session's
+own serializer would fall back to `pickle.loads` on data it cannot decode; this
+interface never calls it (its `serializer` is JSON only), and a stored value that does
+not decode is no session (`store.decode` logs it; the browser signs in again).
 
 The cookie holds only the opaque session id: HttpOnly, SameSite=Lax, and over https
 Secure with the `__Host-` prefix. The session lives `idle_timeout` seconds after the
-last request (`session.py` enforces it, and the absolute timeout).
+last write (`session.py` rewrites the last-seen time at most every few seconds, and
+enforces the idle and absolute timeouts).
 """
 
 from __future__ import annotations
 
-import struct
-import threading
-import time
+import logging
+import re
 from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
-import redis
-from cachelib import FileSystemCache
-from flask import Flask
-from flask_session import Session
+from flask import Flask, Request
+from flask_session.base import ServerSideSession, ServerSideSessionInterface
 
 from ..config import Settings
-from .store import FileStore, RedisStore, Store
+from .store import Store, decode, encode, open_store
+
+log = logging.getLogger(__name__)
+
+#: What a session id we issue looks like (flask-session: `token_urlsafe(32)`).
+_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,86}")
 
 
 def cookie_name(settings: Settings, name: str) -> str:
@@ -34,71 +40,56 @@ def cookie_name(settings: Settings, name: str) -> str:
     return f"__Host-{name}" if settings.secure_cookies else name
 
 
-#: Seconds between two sweeps of expired session files, per process.
-SWEEP_INTERVAL = 10 * 60
+class JsonSessionSerializer:
+    """flask-session's serializer slot, JSON only: no fallback to pickle."""
+
+    def encode(self, session: ServerSideSession) -> bytes:
+        return encode(dict(session))
+
+    def decode(self, serialized_data: bytes) -> dict | None:
+        value = decode(serialized_data, "session")
+        return value if isinstance(value, dict) else None
 
 
-class ExpiredFileSweeper:
-    """Deletes expired session and store files, at most every `SWEEP_INTERVAL` seconds.
+class StoreSessionInterface(ServerSideSessionInterface):
+    """flask-session's server-side sessions kept in a `Store`."""
 
-    Redis expires keys by itself; a folder does not: abandoned sessions would stay on
-    disk for ever (the cache's own pruning is off, as it would evict live sessions).
-    Runs at the end of a request, in whichever worker first finds the interval over.
-    """
+    session_class = ServerSideSession
+    ttl = True  # the store expires records itself: no flask-session cleanup job
 
-    def __init__(self, session_dir: Path, store: FileStore) -> None:
-        self._session_dir = session_dir
-        self._store = store
-        self._lock = threading.Lock()
-        self._next_sweep = time.monotonic() + SWEEP_INTERVAL
+    def __init__(self, app: Flask, store: Store, key_prefix: str = "session:") -> None:
+        super().__init__(app, key_prefix=key_prefix, use_signer=False, permanent=True,
+                         sid_length=32, serialization_format="json")
+        self.store = store
+        self.serializer = JsonSessionSerializer()  # replaces the pickle-falling-back one
 
-    def maybe_sweep(self, _exc: BaseException | None = None) -> None:
-        with self._lock:
-            if time.monotonic() < self._next_sweep:
-                return
-            self._next_sweep = time.monotonic() + SWEEP_INTERVAL
-        self.sweep()
+    def open_session(self, app: Flask, request: Request) -> ServerSideSession:
+        sid = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if sid and not _SESSION_ID.fullmatch(sid):
+            # Not an id we issued: no store lookup for it.
+            return self.session_class(sid=self._generate_sid(self.sid_length),
+                                      permanent=self.permanent)
+        return super().open_session(app, request)
 
-    def sweep(self) -> None:
-        now = time.time()
-        for path in self._session_dir.iterdir():
-            # cachelib's file format: a native unsigned int of the expiry (0: never), then
-            # the pickled session. The store's own folder sits beside the session files.
-            if not path.is_file() or path.name.endswith(".__wz_cache"):
-                continue
-            try:
-                with path.open("rb") as handle:
-                    (expires,) = struct.unpack("I", handle.read(4))
-            except (FileNotFoundError, struct.error):
-                continue  # replaced or written right now
-            if expires and expires < now:
-                path.unlink(missing_ok=True)
-        self._store.sweep()
+    def _retrieve_session_data(self, store_id: str) -> dict[str, Any] | None:
+        value = self.store.get(store_id)
+        if value is not None and not isinstance(value, dict):
+            log.warning("store: a session record is not a JSON object; treated as absent")
+            return None
+        return value
+
+    def _delete_session(self, store_id: str) -> None:
+        self.store.delete(store_id)
+
+    def _upsert_session(self, session_lifetime: timedelta, session: ServerSideSession,
+                        store_id: str) -> None:
+        self.store.set(store_id, dict(session), session_lifetime.total_seconds())
 
 
 def init_app(app: Flask, settings: Settings) -> Store:
-    if settings.session_type == "redis":
-        client = redis.from_url(
-            settings.redis_url,
-            socket_timeout=settings.http_timeout,
-            socket_connect_timeout=settings.http_timeout,
-        )
-        app.config.update(SESSION_TYPE="redis", SESSION_REDIS=client)
-        store: Store = RedisStore(client)
-    else:
-        folder = Path(settings.session_dir)
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # threshold=0: never evict live sessions to stay under a file count.
-        cache = FileSystemCache(str(folder), threshold=0, mode=0o600)
-        app.config.update(SESSION_TYPE="cachelib", SESSION_CACHELIB=cache)
-        store = FileStore(folder / "auth")
-        sweeper = ExpiredFileSweeper(folder, store)
-        app.extensions["selfserve.session_sweeper"] = sweeper
-        app.teardown_request(sweeper.maybe_sweep)
-
+    store = open_store(settings)
     app.config.update(
         SESSION_PERMANENT=True,
-        SESSION_KEY_PREFIX="selfserve:session:",
         # Saved only when modified: `session.py` rewrites the last-seen time at most every
         # few seconds, which is what extends the stored session's lifetime. Rewriting it
         # on every read cost ~0.8 ms per request (bench/bench_me.py).
@@ -111,5 +102,5 @@ def init_app(app: Flask, settings: Settings) -> Store:
         SESSION_COOKIE_PATH="/",
         SESSION_COOKIE_DOMAIN=None,
     )
-    Session(app)
+    app.session_interface = StoreSessionInterface(app, store)
     return store

@@ -1,51 +1,122 @@
-"""The small key-value store every worker shares: transactions, token grants, locks, indexes.
+"""The one store for what the BFF keeps: sessions, grants, transactions, locks, indexes,
+caches and registries, shared by every worker process (and, on Redis, every server).
 
-It lives beside the session store (`SESSION_TYPE`): a folder for `filesystem`, the
-same Redis for `redis`, so that what one worker or process writes, every other one
-sees. Values are JSON. Contract (both backends):
+Two backends follow one contract (`Store`): embedded SQLite (`store_sqlite.py`, the
+default: one file in `DATA_DIR`) and Redis or Redis Cluster (`store_redis.py`).
+`open_store(settings)` builds the configured one.
 
-- `get(key)`, `set(key, value, ttl)`, `delete(key)`: plain values with a time to live.
-- `add(key, value, ttl) -> bool`: set only if absent, atomically (a lock, a replay guard).
-- `pop(key)`: read and delete atomically; of two concurrent callers only one gets the value.
-- `delete_if(key, value) -> bool`: delete only while the key still holds `value`,
-  atomically (a lock released by its holder only).
-- `add_member(key, member, ttl)`, `members(key)`, `remove_member(key, member)`: a set.
+Values are JSON (msgspec), never pickle: what does not decode is treated as absent
+and logged (`decode`). Contract of every backend:
 
-`lock(store, name, ttl, wait)` builds a mutual exclusion on `add` and `delete_if`.
+- `get(key)`, `set(key, value, ttl)`, `delete(key)`: `ttl` in seconds, or None for a
+  value that never expires (a registry).
+- `get_many(keys)`: the values (None where absent) in one round trip. In Redis Cluster
+  the keys must share a hash tag (one slot): build them with `user_key`/`session_key`.
+- `add(key, value, ttl) -> bool`: set only if absent (or expired), atomically.
+- `pop(key)`: read and delete atomically; of two concurrent callers only one gets it.
+- `delete_if(key, value) -> bool`: delete only while the key still holds `value`.
+- `incr(key, ttl) -> int`: add one atomically (a missing key counts as 0), and keep
+  the counter `ttl` more seconds.
+- `add_member(key, member, ttl)`, `members(key)`, `remove_member(key, member)`: a set
+  whose members each live `ttl` seconds from their last `add_member`.
+- `ping()`: a write, read and delete round trip; raises `StoreUnavailable` if the
+  store cannot serve.
+
+Keys: a user's keys (indexes, locks, caches, registries) and the keys of that user's
+sessions (grant, pending link, refresh lock, profile cache) carry the user's hash tag
+`{u:<hash>}`, so that a request reads them together (`get_many`) and Redis Cluster
+keeps them in one slot. Our session ids start with that hash (`new_session_id`), so
+every worker finds a session's keys from its id alone.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import functools
 import hashlib
-import json
-import os
+import logging
 import secrets
-import tempfile
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, Protocol
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
-import redis
+import msgspec
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+log = logging.getLogger(__name__)
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder()
 
 
-class Store(Protocol):
-    def get(self, key: str) -> Any | None: ...
-    def set(self, key: str, value: Any, ttl: float) -> None: ...
-    def delete(self, key: str) -> None: ...
-    def add(self, key: str, value: Any, ttl: float) -> bool: ...
-    def pop(self, key: str) -> Any | None: ...
-    def delete_if(self, key: str, value: Any) -> bool: ...
-    def add_member(self, key: str, member: str, ttl: float) -> None: ...
-    def members(self, key: str) -> set[str]: ...
-    def remove_member(self, key: str, member: str) -> None: ...
+class StoreUnavailable(RuntimeError):
+    """The store cannot serve (Redis down, the database file unwritable)."""
 
 
 class LockTimeout(RuntimeError):
     """Another holder kept the lock for longer than the caller would wait."""
 
+
+class Store(Protocol):
+    def get(self, key: str) -> Any | None: ...
+    def get_many(self, keys: Sequence[str]) -> list[Any | None]: ...
+    def set(self, key: str, value: Any, ttl: float | None) -> None: ...
+    def delete(self, key: str) -> None: ...
+    def add(self, key: str, value: Any, ttl: float) -> bool: ...
+    def pop(self, key: str) -> Any | None: ...
+    def delete_if(self, key: str, value: Any) -> bool: ...
+    def incr(self, key: str, ttl: float) -> int: ...
+    def add_member(self, key: str, member: str, ttl: float) -> None: ...
+    def members(self, key: str) -> set[str]: ...
+    def remove_member(self, key: str, member: str) -> None: ...
+    def ping(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def encode(value: Any) -> bytes:
+    return _encoder.encode(value)
+
+
+def decode(raw: bytes | str | None, key: str) -> Any | None:
+    """The JSON value of `raw`, or None (logged) if it is not JSON: never unpickled."""
+    if raw is None:
+        return None
+    try:
+        return _decoder.decode(raw)
+    except msgspec.DecodeError:
+        # Only the key's kind: the rest may be a session id, as good as a cookie.
+        log.warning("store: the value of a %r key is not JSON; treated as absent",
+                    key.split(":", 1)[0])
+        return None
+
+
+# --- keys ---------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4096)  # several keys per request name the same user
+def user_tag(user_id: str) -> str:
+    """A short fixed-length hash of `user_id`: safe inside a Redis hash tag whatever the id."""
+    return hashlib.sha256(user_id.encode()).hexdigest()[:16]
+
+
+def user_key(name: str, user_id: str) -> str:
+    """`name:{u:<hash>}`, a key of one user (index, lock, cache, registry)."""
+    return f"{name}:{{u:{user_tag(user_id)}}}"
+
+
+def new_session_id(user_id: str) -> str:
+    """A new random session id that names its user's hash tag (`<hash>.<random>`)."""
+    return f"{user_tag(user_id)}.{secrets.token_urlsafe(24)}"
+
+
+def session_key(name: str, session_id: str) -> str:
+    """`name:{u:<hash>}:<session_id>`, a key of one session, in its user's slot."""
+    tag = session_id.split(".", 1)[0]
+    return f"{name}:{{u:{tag}}}:{session_id}"
+
+
+# --- a lock on any backend ------------------------------------------------------------------
 
 @contextlib.contextmanager
 def lock(store: Store, name: str, *, ttl: float, wait: float) -> Iterator[None]:
@@ -69,197 +140,20 @@ def lock(store: Store, name: str, *, ttl: float, wait: float) -> Iterator[None]:
         store.delete_if(key, token)
 
 
-# Compare-and-delete in one step on the server.
-_DELETE_IF = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
-"""
+def write_read_delete(store: Store, name: str) -> None:
+    """A backend's `ping`: a value written, read back and deleted, or `StoreUnavailable`."""
+    key = "health:" + secrets.token_hex(8)
+    store.set(key, True, 5)
+    if store.pop(key) is not True:
+        raise StoreUnavailable(f"{name}: a value written was not read back")
 
 
-class RedisStore:
-    """The store on a Redis server; every operation is a single atomic Redis command."""
+def open_store(settings: Settings) -> Store:
+    """The store `SESSION_TYPE` names: SQLite in `DATA_DIR`, or Redis (Cluster)."""
+    if settings.session_type == "redis":
+        from .store_redis import RedisStore, redis_client
 
-    def __init__(self, client: redis.Redis, prefix: str = "selfserve:") -> None:
-        self._redis = client
-        self._prefix = prefix
-        self._delete_if = client.register_script(_DELETE_IF)
+        return RedisStore(redis_client(settings))
+    from .store_sqlite import SqliteStore
 
-    def _k(self, key: str) -> str:
-        return self._prefix + key
-
-    def get(self, key: str) -> Any | None:
-        raw = self._redis.get(self._k(key))
-        return None if raw is None else json.loads(raw)
-
-    def set(self, key: str, value: Any, ttl: float) -> None:
-        self._redis.set(self._k(key), json.dumps(value), px=_millis(ttl))
-
-    def delete(self, key: str) -> None:
-        self._redis.delete(self._k(key))
-
-    def add(self, key: str, value: Any, ttl: float) -> bool:
-        return bool(self._redis.set(self._k(key), json.dumps(value), px=_millis(ttl), nx=True))
-
-    def pop(self, key: str) -> Any | None:
-        raw = self._redis.getdel(self._k(key))
-        return None if raw is None else json.loads(raw)
-
-    def delete_if(self, key: str, value: Any) -> bool:
-        return bool(self._delete_if(keys=[self._k(key)], args=[json.dumps(value)]))
-
-    def add_member(self, key: str, member: str, ttl: float) -> None:
-        with self._redis.pipeline() as pipe:
-            pipe.sadd(self._k(key), member)
-            pipe.pexpire(self._k(key), _millis(ttl))
-            pipe.execute()
-
-    def members(self, key: str) -> set[str]:
-        found = self._redis.smembers(self._k(key))
-        return {m.decode() if isinstance(m, bytes) else m for m in found}
-
-    def remove_member(self, key: str, member: str) -> None:
-        self._redis.srem(self._k(key), member)
-
-
-class FileStore:
-    """The store in a folder, safe across threads and processes on one machine.
-
-    One file per key (named by the key's hash) holding `{"exp": epoch, "value": ...}`.
-    Writes go to a temporary file and are renamed into place; `add` relies on
-    `link()` failing on an existing name, `pop` on an atomic rename; read-modify-write
-    steps (sets, `delete_if`, taking over an expired key) hold the folder's `flock`.
-    """
-
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
-        self._dir = Path(folder)
-        self._dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-
-    def _path(self, key: str) -> Path:
-        return self._dir / hashlib.sha256(key.encode()).hexdigest()
-
-    @staticmethod
-    def _read(path: Path) -> Any | None:
-        try:
-            record = json.loads(path.read_text())
-        except FileNotFoundError:
-            return None
-        if record["exp"] < time.time():
-            return None
-        return record["value"]
-
-    def _write(self, path: Path, value: Any, ttl: float) -> None:
-        data = json.dumps({"exp": time.time() + ttl, "value": value})
-        fd, tmp = tempfile.mkstemp(dir=self._dir, suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-
-    def get(self, key: str) -> Any | None:
-        return self._read(self._path(key))
-
-    def set(self, key: str, value: Any, ttl: float) -> None:
-        self._write(self._path(key), value, ttl)
-
-    def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
-
-    def add(self, key: str, value: Any, ttl: float) -> bool:
-        path = self._path(key)
-        fd, tmp = tempfile.mkstemp(dir=self._dir, suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            handle.write(json.dumps({"exp": time.time() + ttl, "value": value}))
-        try:
-            try:
-                # link() fails if the name exists: atomic, and readers never see a
-                # half-written file.
-                os.link(tmp, path)
-                return True
-            except FileExistsError:
-                pass
-            # Taken, or expired (e.g. a lock whose holder died). Taking an expired key
-            # over is a read-then-replace: under the key's flock, so that of two
-            # processes finding it expired only one gets it.
-            with self._locked():
-                if self._read(path) is not None:
-                    return False
-                path.unlink(missing_ok=True)
-                try:
-                    os.link(tmp, path)
-                except FileExistsError:
-                    return False  # a plain add got there first
-                return True
-        finally:
-            os.unlink(tmp)
-
-    def pop(self, key: str) -> Any | None:
-        path = self._path(key)
-        claimed = path.with_name(f"{path.name}.{secrets.token_hex(8)}.pop")
-        try:
-            os.rename(path, claimed)
-        except FileNotFoundError:
-            return None
-        try:
-            return self._read(claimed)
-        finally:
-            claimed.unlink(missing_ok=True)
-
-    def delete_if(self, key: str, value: Any) -> bool:
-        with self._locked():
-            if self._read(self._path(key)) != value:
-                return False
-            self.delete(key)
-            return True
-
-    @contextlib.contextmanager
-    def _locked(self):
-        # One lock file for the whole folder: the sections it guards are a read and a
-        # rename, and per-key lock files would pile up (one per session).
-        with open(self._dir / "store.lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-
-    def sweep(self) -> int:
-        """Delete the files whose time to live has passed; returns how many.
-
-        The folder's lock file stays: deleting it under a holder would break the lock.
-        """
-        removed = 0
-        now = time.time()
-        for path in self._dir.iterdir():
-            if path.suffix in (".lock", ".tmp", ".pop") or not path.is_file():
-                continue
-            try:
-                expired = json.loads(path.read_text())["exp"] < now
-            except (FileNotFoundError, ValueError, KeyError, TypeError):
-                continue  # being replaced right now, or not ours
-            if expired:
-                path.unlink(missing_ok=True)
-                removed += 1
-        return removed
-
-    def add_member(self, key: str, member: str, ttl: float) -> None:
-        with self._locked():
-            current = set(self.get(key) or [])
-            current.add(member)
-            self.set(key, sorted(current), ttl)
-
-    def members(self, key: str) -> set[str]:
-        return set(self.get(key) or [])
-
-    def remove_member(self, key: str, member: str) -> None:
-        with self._locked():
-            current = set(self.get(key) or [])
-            current.discard(member)
-            if current:
-                path = self._path(key)
-                record = json.loads(path.read_text())
-                self._write(path, sorted(current), max(record["exp"] - time.time(), 1))
-            else:
-                self.delete(key)
-
-
-def _millis(ttl: float) -> int:
-    return max(int(ttl * 1000), 1)
+    return SqliteStore.in_folder(settings.data_dir)

@@ -160,7 +160,11 @@ def _callback(kind: str) -> Response:
             )
         # form_post: park the fields and come back as a top-level GET, which carries
         # the SameSite=Lax binding cookie (see transactions.py).
-        handle = transactions.park(auth.store, request.form.to_dict())
+        try:
+            handle = transactions.park(auth.store, request.form.to_dict())
+        except transactions.TransactionError as error:
+            log.warning("%s callback refused: %s: %s", kind, error.code, error.detail)
+            raise Problem(400, error.code, error.detail, retry_url=url_for("auth.login")) from None
         return redirect(url_for(endpoint, resume=handle), 303)
 
     from_post = "resume" in request.args
@@ -201,6 +205,7 @@ def _callback(kind: str) -> Response:
                 "You signed out or in as someone else while linking. Start again.",
                 retry_url=url_for("auth.link", connection=transaction.connection),
             )
+        session.add_tenant_session(finished.id_claims)
         session.save_pending_link(
             session.PendingLink(
                 connection=transaction.connection or "",

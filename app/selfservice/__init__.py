@@ -16,9 +16,11 @@ from app.config import ConfigError
 def init_app(app: Flask) -> None:
     """Register the JSON API on `app`."""
     from app import get_settings
+    from app.auth.session import read_with_session
 
     from . import metadata
     from .client import ManagementClient
+    from .profile import ProfileCache
     from .store import KeyValueStore
     from .views import bp
 
@@ -31,6 +33,9 @@ def init_app(app: Flask) -> None:
     app.extensions["selfserve.management"] = ManagementClient(
         settings.tenant_url, timeout=settings.http_timeout
     )
-    # The store app.auth set up for sessions (filesystem or Redis, per SESSION_TYPE).
+    # The store app.auth set up for sessions (SQLite or Redis, per SESSION_TYPE).
     app.extensions["selfserve.api_store"] = KeyValueStore(app.extensions["selfserve.auth"].store)
+    # A cached profile read costs no round trip beyond the session's: its keys come with
+    # the grant.
+    read_with_session(app, ProfileCache.keys_for)
     app.register_blueprint(bp, url_prefix="/api")

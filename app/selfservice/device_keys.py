@@ -3,7 +3,8 @@
 The tenant offers no self-service listing of device credentials (that needs
 `read:device_credentials`), so the BFF remembers, per user, the credentials it
 created: `{"id", "device_name", "device_id", "created_at"}`, kept in the shared
-`KeyValueStore` without expiry (it survives sign-out and works across workers).
+`KeyValueStore` under `registry:devices:{u:<hash>}`, a key space of its own that never
+expires (it survives sign-out and works across workers).
 
 Contract: `DeviceRegistry` reads and changes one user's list under a lock. What a
 registration may hold is `app.selfservice.models.DeviceRegistration`.
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from .store import KeyValueStore
+from .store import KeyValueStore, user_key
 
 
 class DeviceRegistry:
@@ -23,7 +24,7 @@ class DeviceRegistry:
 
     def __init__(self, store: KeyValueStore, user_id: str) -> None:
         self._store = store
-        self._key = f"devices:{user_id}"
+        self._key = user_key("registry:devices", user_id)
 
     def list(self) -> list[dict[str, str]]:
         return list(self._store.get(self._key) or [])

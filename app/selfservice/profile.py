@@ -6,6 +6,10 @@ Contract:
   since; `fresh(...)` always asks the tenant (and refills the cache);
   `invalidate(user_id)` drops every session's copy for that user (a generation
   counter, so that it works across sessions and workers).
+  `ProfileCache.keys_for(session_id, user_id)` names the two keys a load reads (the
+  session's copy and the user's generation, in the user's hash tag); `init_app`
+  registers it with `app.auth.session.read_with_session`, so a cached read costs no
+  store round trip beyond the session's own two.
 - `profile_body(user)` is `GET /api/me`; `profile_etag(body)` its ETag (`p-...`), which
   changes whenever any part of the profile does; `metadata_etag(user_metadata)` is the
   ETag of the metadata alone (`m-...`). `PATCH /api/me/metadata` accepts either in
@@ -18,39 +22,55 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from app.auth.session import discard_prefetched, take_prefetched
+
 from .client import Caller, ManagementClient
 from .metadata import etag
-from .store import KeyValueStore
+from .store import KeyValueStore, session_key, user_key
 
 TTL = 30  # seconds a session may see a profile without asking the tenant again
+#: How long a user's write generation is kept: far longer than any cached copy lives.
+GENERATION_TTL = 24 * 3600
 
 PROFILE_FIELDS = ("user_id", "name", "nickname", "email", "email_verified", "picture",
                   "last_login", "logins_count", "created_at", "updated_at")
+
+
+def cache_key(session_id: str) -> str:
+    return session_key("profile", session_id)
+
+
+def _generation_key(user_id: str) -> str:
+    return user_key("profile-gen", user_id)
 
 
 class ProfileCache:
     def __init__(self, store: KeyValueStore) -> None:
         self._store = store
 
-    def _generation(self, user_id: str) -> int:
-        return int(self._store.get(f"profile-gen:{user_id}") or 0)
+    @staticmethod
+    def keys_for(session_id: str, user_id: str) -> list[str]:
+        return [KeyValueStore.full_key(cache_key(session_id)),
+                KeyValueStore.full_key(_generation_key(user_id))]
 
     def load(self, client: ManagementClient, caller: Caller, session_id: str) -> dict[str, Any]:
-        cached = self._store.get(f"profile:{session_id}")
+        keys = [cache_key(session_id), _generation_key(caller.user_id)]
+        cached, generation = (take_prefetched(self.keys_for(session_id, caller.user_id))
+                              or self._store.get_many(keys))
         if (
             isinstance(cached, dict)
             and cached.get("user_id") == caller.user_id
-            and cached.get("generation") == self._generation(caller.user_id)
+            and cached.get("generation") == int(generation or 0)
             and time.time() - cached.get("at", 0) < TTL
         ):
             return cached["user"]
         return self.fresh(client, caller, session_id)
 
     def fresh(self, client: ManagementClient, caller: Caller, session_id: str) -> dict[str, Any]:
-        generation = self._generation(caller.user_id)
+        generation = int(self._store.get(_generation_key(caller.user_id)) or 0)
         user = client.get_user(caller)
         self._store.set(
-            f"profile:{session_id}",
+            cache_key(session_id),
             {"user_id": caller.user_id, "generation": generation, "at": time.time(),
              "user": user},
             ttl=TTL,
@@ -59,7 +79,8 @@ class ProfileCache:
 
     def invalidate(self, user_id: str) -> None:
         # A new generation makes every session's cached copy stale at once.
-        self._store.set(f"profile-gen:{user_id}", self._generation(user_id) + 1)
+        self._store.incr(_generation_key(user_id), GENERATION_TTL)
+        discard_prefetched()
 
 
 def identity_body(identity: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 Contract:
 - `GET /healthz`: 200 `{"status": "ok"}` whenever the process serves requests (liveness).
 - `GET /readyz`: 200 `{"status": "ready"}` when this worker can use the shared store
-  (the session folder or Redis: a write, read and delete round trip); otherwise 503
+  (SQLite or Redis: `Store.ping`, a write, read and delete round trip); otherwise 503
   `{"status": "unavailable", "failed": ["session_store"]}`. The cause is logged (one
   line), never returned. The tenant is deliberately not checked: a tenant outage is
   shown to users by the pages that need it; taking every worker out of rotation would
@@ -13,9 +13,7 @@ Contract:
 from __future__ import annotations
 
 import logging
-import secrets
 
-import redis
 from flask import Blueprint, Response, jsonify
 
 bp = Blueprint("health", __name__)
@@ -30,13 +28,12 @@ def healthz() -> Response:
 @bp.get("/readyz")
 def readyz() -> Response:
     from ..auth.services import services
+    from ..auth.store import StoreUnavailable
 
-    store = services().store
-    key = "health:" + secrets.token_hex(8)
     try:
-        store.set(key, True, 5)
-        usable = store.pop(key) is True
-    except (OSError, redis.RedisError) as error:
+        services().store.ping()
+        usable = True
+    except StoreUnavailable as error:
         # One line, no traceback: a load balancer asks every few seconds.
         log.warning("readiness: the shared store is not usable: %s", error)
         usable = False

@@ -1,23 +1,26 @@
-"""Several workers and several tabs: shared state lives in the session store (a folder or
-Redis), concurrent edits are serialised, and nothing is lost or applied twice."""
+"""Several workers and several tabs: shared state lives in the store (SQLite or Redis),
+concurrent edits are serialised, and nothing is lost or applied twice."""
 
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from app.auth.store import user_key
 from tests.api.conftest import ALICE_ID
+from tests.support.store import database
 
 
-@pytest.fixture(params=["filesystem", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
 def session_env(request) -> dict[str, str]:
     if request.param == "redis":
-        redis_server = request.getfixturevalue("redis_server")
-        return {"SESSION_TYPE": "redis", "REDIS_URL": redis_server.url}
-    return {"SESSION_TYPE": "filesystem"}
+        return request.getfixturevalue("redis_env")
+    return {"SESSION_TYPE": "sqlite"}
 
 
 def test_device_registry_is_shared_by_workers(make_bff, new_api, session_env):
@@ -33,6 +36,27 @@ def test_device_registry_is_shared_by_workers(make_bff, new_api, session_env):
     assert api.get("/api/me/device-credentials").json() == {
         "device_credentials": [created.json()]}
     assert api.delete(f"/api/me/device-credentials/{created.json()['id']}").status_code == 204
+
+
+def test_the_device_registry_never_expires_and_lives_in_its_own_key_space(
+    make_bff, new_api, session_env, bff_env
+):
+    make_bff(**session_env)
+    api = new_api()
+    key = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    assert api.post("/api/me/device-credentials", json={
+        "device_name": "Phone", "device_id": "ab12", "public_key": key}).status_code == 201
+    stored = "api:" + user_key("registry:devices", ALICE_ID)
+    if session_env["SESSION_TYPE"] == "redis":
+        client = redis.from_url(session_env["REDIS_URL"])
+        assert client.exists("selfserve:" + stored)
+        assert client.pttl("selfserve:" + stored) == -1  # no TTL at all
+    else:
+        with sqlite3.connect(database(bff_env["DATA_DIR"])) as conn:
+            rows = conn.execute("SELECT expires_at FROM entries WHERE key = ?",
+                                (stored,)).fetchall()
+        assert rows == [(None,)]
 
 
 def test_a_write_in_one_worker_drops_the_cache_of_another(make_bff, new_api, session_env):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.support.store import session_keys
 
-def session_files(folder: Path) -> list[Path]:
-    """The flask-session files in the BFF's SESSION_DIR (not the auth store beside them)."""
-    if not folder.exists():
-        return []
-    return [p for p in folder.iterdir() if p.is_file()]
+
+def session_files(folder: Path) -> list[str]:
+    """The live flask-session records in the store in the BFF's DATA_DIR `folder`."""
+    return session_keys(folder)
+

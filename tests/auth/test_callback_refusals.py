@@ -59,7 +59,7 @@ def assert_refused(response: requests.Response, http: requests.Session, bff_url:
 
 @pytest.fixture
 def sessions(bff_env) -> Path:
-    return Path(bff_env["SESSION_DIR"])
+    return Path(bff_env["DATA_DIR"])
 
 
 @pytest.mark.parametrize(("spec", "reason"), ID_TOKEN_CASES.values(), ids=ID_TOKEN_CASES.keys())

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from urllib.parse import urljoin
 
 import pytest
 import requests
 
+from tests.support.backchannel import logout_claims
 from tests.support.login import sign_in
 from tests.support.tenant import submit_form
 
@@ -73,3 +75,57 @@ def test_a_link_response_at_the_login_callback_is_refused(signed_in):
     wrong = signed_in.get(location.replace("/link/callback", "/callback"), timeout=10)
     assert wrong.status_code == 400
     assert "wrong callback" in wrong.text
+
+
+def newest_tenant_session(tenant, connection: str) -> tuple[str, str]:
+    """(sid, user id) of the tenant's newest SSO session on `connection` (as an observer)."""
+    with sqlite3.connect(tenant.data_dir / "tenant.sqlite3") as conn:
+        return conn.execute(
+            "SELECT sid, user_id FROM sso_sessions WHERE connection = ?"
+            " ORDER BY created_at DESC, rowid DESC LIMIT 1", (connection,)).fetchone()
+
+
+@pytest.mark.parametrize("how", ["logout at the tenant", "logout token for the link's sid"])
+def test_after_a_link_attempt_a_tenant_logout_still_ends_the_bff_session(
+    make_bff, bff_server, hooks, tenant, how, store_env
+):
+    """The link step's fresh sign-in replaces the browser's tenant session; a logout of
+    that one must end the BFF session built on the first (issue 8, item 2), on each store."""
+    make_bff(**store_env)
+    bff_url = bff_server.url
+    with requests.Session() as http:
+        sign_in(http, bff_url)
+        page = start_link(http, bff_url, "github")
+        assert page.url == bff_url + "/linked-accounts?pending=1"
+        assert http.get(bff_url + "/bff/user", timeout=10).status_code == 200
+        link_sid, link_user = newest_tenant_session(tenant, "github")
+
+        if how == "logout at the tenant":
+            http.get(tenant.url + "/v2/logout", timeout=10, allow_redirects=False,
+                     params={"client_id": "selfserve-demo-bff", "returnTo": bff_url + "/"})
+            deliveries = [d for d in hooks.backchannel_deliveries()
+                          if d["uri"] == bff_url + "/backchannel-logout"]
+            assert [(d["sid"], d["status"]) for d in deliveries] == [(link_sid, 200)]
+        else:
+            token = hooks.mint(logout_claims(tenant, sub=link_user, sid=link_sid))
+            answer = requests.post(bff_url + "/backchannel-logout",
+                                   data={"logout_token": token}, timeout=10)
+            assert answer.status_code == 200, answer.text
+
+        assert http.get(bff_url + "/bff/user", timeout=10).status_code == 401
+
+
+def test_a_logout_token_for_the_link_sid_but_another_user_ends_nothing(
+    make_bff, bff_server, hooks, tenant
+):
+    make_bff()
+    bff_url = bff_server.url
+    with requests.Session() as http:
+        sign_in(http, bff_url)
+        start_link(http, bff_url, "github")
+        link_sid, _ = newest_tenant_session(tenant, "github")
+        token = hooks.mint(logout_claims(tenant, sub="auth0|someone-else", sid=link_sid))
+        answer = requests.post(bff_url + "/backchannel-logout", data={"logout_token": token},
+                               timeout=10)
+        assert answer.status_code == 200
+        assert http.get(bff_url + "/bff/user", timeout=10).status_code == 200

@@ -1,43 +1,33 @@
-"""Expired sessions leave the filesystem store; live ones stay."""
+"""Expired sessions leave the SQLite store by the sweep; live ones stay. The sweep runs in
+a background thread of each process, never in a user's request."""
 
 from __future__ import annotations
 
-import json
-import struct
+import sqlite3
+import threading
 import time
-from pathlib import Path
 
 import requests
 
+from app.auth.store_sqlite import SqliteStore, _Sweeper
 from tests.support.login import sign_in
+from tests.support.store import database
 
 
-def _expiry(path: Path) -> float:
-    """When a stored file expires: the store's JSON `exp`, or cachelib's 4-byte header."""
-    raw = path.read_bytes()
-    if raw.startswith(b"{"):
-        return json.loads(raw)["exp"]
-    return struct.unpack("I", raw[:4])[0] or float("inf")
-
-
-def _stored(folder: Path) -> dict[Path, float]:
-    """Each stored file and its expiry (lock files, and files gone while listing, aside)."""
-    found = {}
-    for path in folder.rglob("*"):
-        if path.is_file() and path.suffix != ".lock":
-            try:
-                found[path] = _expiry(path)
-            except FileNotFoundError:
-                continue
-    return found
+def _rows(data_dir) -> dict[str, float | None]:
+    """Every stored key (sets' members as `key member`) and its expiry, expired included."""
+    with sqlite3.connect(database(data_dir)) as conn:
+        rows = dict(conn.execute("SELECT key, expires_at FROM entries"))
+        rows.update({f"{k} {m}": e for k, m, e in
+                     conn.execute("SELECT key, member, expires_at FROM members")})
+    return rows
 
 
 def test_the_sweep_removes_expired_sessions_and_grants_only(make_bff, bff_server, bff_env, hooks):
     # Short timeouts, yet long enough that the second session is still live when the
-    # test looks at the files on a loaded machine.
+    # test looks at the rows on a loaded machine.
     app = make_bff(SESSION_IDLE_TIMEOUT="3", SESSION_ABSOLUTE_TIMEOUT="4")
-    folder = Path(bff_env["SESSION_DIR"])
-    sweeper = app.extensions["selfserve.session_sweeper"]
+    store = app.extensions["selfserve.auth"].store
 
     with requests.Session() as old:
         assert sign_in(old, bff_server.url).status_code == 200
@@ -45,13 +35,27 @@ def test_the_sweep_removes_expired_sessions_and_grants_only(make_bff, bff_server
     with requests.Session() as live:
         assert sign_in(live, bff_server.url).status_code == 200
         now = time.time()
-        before = _stored(folder)
-        assert sum(exp < now for p, exp in before.items() if p.parent == folder) == 1
-        assert any(exp < now for p, exp in before.items() if p.parent == folder / "auth")
+        before = _rows(bff_env["DATA_DIR"])
+        expired = {k for k, exp in before.items() if exp is not None and exp < now}
+        assert sum(k.startswith("session:") for k in expired) == 1
+        assert sum(k.startswith("grant:") for k in expired) == 1
 
-        sweeper.sweep()
+        assert store.sweep() >= len(expired)
 
-        after = _stored(folder)
-        assert [p for p, exp in after.items() if exp < now] == []
-        assert {p for p, exp in before.items() if exp >= now} == set(after)  # live ones stay
+        after = _rows(bff_env["DATA_DIR"])
+        assert [k for k, exp in after.items() if exp is not None and exp < now] == []
+        assert set(before) - expired == set(after)  # live ones stay
         assert live.get(bff_server.url + "/bff/user", timeout=10).status_code == 200
+
+
+def test_each_process_sweeps_in_one_background_thread(make_bff, tmp_path):
+    make_bff()
+    make_bff()
+    sweepers = [t for t in threading.enumerate() if t.name == "selfserve-store-sweeper"]
+    assert len(sweepers) == 1 and sweepers[0].daemon
+    store = SqliteStore.in_folder(str(tmp_path / "other"))
+    try:
+        assert store in _Sweeper._stores
+    finally:
+        store.close()
+    assert store not in _Sweeper._stores

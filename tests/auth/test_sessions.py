@@ -1,4 +1,4 @@
-"""Server-side sessions on both stores (filesystem and a real Redis): cookie, id rotation,
+"""Server-side sessions on both stores (SQLite and a real Redis): cookie, id rotation,
 timeouts, size, back-channel logout across workers, and single-flight token refresh."""
 
 from __future__ import annotations
@@ -15,16 +15,9 @@ from app import create_app
 from tests.support.backchannel import logout_claims, sid_of
 from tests.support.login import sign_in
 from tests.support.servers import LiveServer
+from tests.support.store import live_rows
 
 COOKIE = "selfserve-session"
-
-
-@pytest.fixture(params=["filesystem", "redis"])
-def store_env(request) -> dict[str, str]:
-    if request.param == "redis":
-        server = request.getfixturevalue("redis_server")
-        return {"SESSION_TYPE": "redis", "REDIS_URL": server.url}
-    return {"SESSION_TYPE": "filesystem"}
 
 
 @pytest.fixture
@@ -116,22 +109,19 @@ def test_the_absolute_timeout_ends_an_active_session(make_bff, store_env, bff_se
         assert user_status(http, bff_server.url) == 401
 
 
-def test_the_stored_session_stays_small(make_bff, store_env, bff_server, bff_env, hooks,
-                                        redis_server):
+def test_the_stored_session_stays_small(make_bff, store_env, bff_server, bff_env, hooks):
     make_bff(**store_env)
     with requests.Session() as http:
         sign_in(http, bff_server.url)
         session_id = http.cookies[COOKIE]
     if store_env["SESSION_TYPE"] == "redis":
-        client = redis.from_url(redis_server.url)
+        client = redis.from_url(store_env["REDIS_URL"])
         session_size = client.strlen("selfserve:session:" + session_id)
         grant_sizes = [client.strlen(k) for k in client.keys("selfserve:grant:*")]
     else:
-        from pathlib import Path
-
-        folder = Path(bff_env["SESSION_DIR"])
-        session_size = max(p.stat().st_size for p in folder.iterdir() if p.is_file())
-        grant_sizes = [p.stat().st_size for p in (folder / "auth").iterdir()]
+        rows = live_rows(bff_env["DATA_DIR"])
+        session_size = len(rows["session:" + session_id])
+        grant_sizes = [len(v) for k, v in rows.items() if k.startswith("grant:")]
     assert 0 < session_size < 512
     assert max(grant_sizes) < 8 * 1024
 

@@ -1,7 +1,9 @@
-"""The shared store on both backends: TTLs, atomic add and pop, sets."""
+"""The shared store on both backends (SQLite and a real Redis): TTLs, no-expiry values,
+atomic add, pop, compare-and-delete and counters, sets, one-round-trip reads, sweeps."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 import uuid
@@ -9,15 +11,32 @@ import uuid
 import pytest
 import redis
 
-from app.auth.store import FileStore, LockTimeout, RedisStore, lock
+from app.auth.store import LockTimeout, lock, session_key, user_key
+from app.auth.store_redis import RedisStore
+from app.auth.store_sqlite import SWEEP_BATCH, SqliteStore
 
 
-@pytest.fixture(params=["filesystem", "redis"])
+@pytest.fixture(params=["sqlite", "redis", "cluster"])
 def store(request, tmp_path):
+    if request.param == "cluster":
+        from app.auth.store_redis import redis_client
+        from app.config import Settings
+
+        nodes = request.getfixturevalue("redis_cluster").nodes_setting
+        settings = Settings(tenant_url="", client_id="", client_secret=None, secret_key="",
+                            session_type="redis", redis_cluster_nodes=tuple(
+                                (h, int(p)) for h, p in (n.split(":") for n in nodes.split(","))))
+        client = redis_client(settings)
+        yield RedisStore(client, prefix=f"test-{uuid.uuid4().hex}:")
+        client.close()
+        return
     if request.param == "redis":
         server = request.getfixturevalue("redis_server")
-        return RedisStore(redis.from_url(server.url), prefix=f"test-{uuid.uuid4().hex}:")
-    return FileStore(tmp_path / "store")
+        yield RedisStore(redis.from_url(server.url), prefix=f"test-{uuid.uuid4().hex}:")
+        return
+    sqlite_store = SqliteStore.in_folder(str(tmp_path / "data"))
+    yield sqlite_store
+    sqlite_store.close()
 
 
 def test_values_expire(store):
@@ -116,3 +135,106 @@ def test_a_lock_that_expired_under_its_holder_stays_with_the_next_holder(store):
         with pytest.raises(LockTimeout):  # ...and must not have released the second's
             with lock(store, "work", ttl=5, wait=0.2):
                 pass
+
+
+def test_a_value_without_ttl_never_expires(store, request):
+    store.set("registry", [1, 2], None)
+    assert store.get("registry") == [1, 2]
+    if isinstance(store, RedisStore):
+        assert store.client.pttl(store._k("registry")) == -1  # no TTL at all
+    else:
+        with sqlite3.connect(store.path) as conn:
+            (expiry,) = conn.execute("SELECT expires_at FROM entries WHERE key = 'registry'"
+                                     ).fetchone()
+        assert expiry is None
+
+
+def test_get_many_reads_values_in_order(store):
+    # One user's keys: in a cluster, one slot.
+    a, b, c, gone = (user_key(name, "auth0|alice") for name in ("a", "b", "c", "gone"))
+    store.set(a, 1, 5)
+    store.set(c, {"x": "y"}, 5)
+    store.set(gone, 2, 0.05)
+    time.sleep(0.1)
+    assert store.get_many([a, b, c, gone]) == [1, None, {"x": "y"}, None]
+
+
+def test_incr_counts_atomically_from_zero(store):
+    results: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def bump() -> None:
+        barrier.wait()
+        results.append(store.incr("n", 5))
+
+    threads = [threading.Thread(target=bump) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == list(range(1, 9))
+    assert store.get("n") == 8
+
+
+def test_a_set_member_expires_on_its_own(store):
+    store.add_member("s", "short", 0.2)
+    store.add_member("s", "long", 5)
+    time.sleep(0.3)
+    assert store.members("s") == {"long"}
+
+
+def test_keys_of_a_user_and_of_their_sessions_share_one_hash_tag():
+    from app.auth.store import new_session_id
+
+    def hash_tag(key: str) -> str:
+        return key[key.index("{"):key.index("}") + 1]
+
+    session_id = new_session_id("auth0|alice")
+    tag = hash_tag(user_key("x", "auth0|alice"))
+    assert hash_tag(session_key("grant", session_id)) == tag
+    assert tag.startswith("{u:") and len(tag) == 20
+    # Whatever the user id holds, the tag is a fixed-length hash.
+    assert len(user_key("x", "{weird}|id")) == len(user_key("x", "a"))
+
+
+def test_a_value_that_is_not_json_reads_as_absent_and_is_logged(store, caplog):
+    store.set("k", "v", 5)
+    if isinstance(store, RedisStore):
+        store.client.set(store._k("k"), b"\x80\x04garbage")
+    else:
+        with sqlite3.connect(store.path) as conn:
+            conn.execute("UPDATE entries SET value = ? WHERE key = 'k'", (b"\x80\x04garbage",))
+    assert store.get("k") is None
+    assert "the value of a 'k' key is not JSON" in caplog.text
+
+
+def test_the_sqlite_sweep_deletes_expired_rows_in_bounded_batches(tmp_path):
+    store = SqliteStore.in_folder(str(tmp_path / "data"))
+    try:
+        for i in range(SWEEP_BATCH + 10):
+            store.set(f"old{i}", i, 0.01)
+        store.add_member("set", "old", 0.01)
+        store.set("live", 1, 60)
+        store.set("registry", 1, None)
+        store.add_member("set", "live", 60)
+        time.sleep(0.05)
+        assert store.sweep() == SWEEP_BATCH + 11
+        with sqlite3.connect(store.path) as conn:
+            keys = {row[0] for row in conn.execute("SELECT key FROM entries")}
+            members = {row[0] for row in conn.execute("SELECT member FROM members")}
+        assert keys == {"live", "registry"}
+        assert members == {"live"}
+    finally:
+        store.close()
+
+
+def test_the_sqlite_file_is_private_and_in_wal_mode(tmp_path):
+    store = SqliteStore.in_folder(str(tmp_path / "data"))
+    try:
+        store.set("k", 1, 5)
+        assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+        assert store.path.stat().st_mode & 0o777 == 0o600
+        with sqlite3.connect(store.path) as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        store.close()

@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 NUMBER = r"\d+\.\d\d"
 
 
-def run_quick(module: str) -> str:
+def run_quick(module: str, timeout: float = 300) -> str:
     result = subprocess.run(
         [sys.executable, "-m", module, "--quick"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -57,3 +57,15 @@ def test_bench_tokens_prints_ratios_and_finds_no_signature_check_per_request():
                         output, re.M)
     assert control and control[1] == control[2] != "0", output
     assert "CHECK per-request path verifies no signature: met" in output
+
+
+@pytest.mark.timeout(480)
+def test_bench_store_prints_its_ratios_against_their_targets():
+    """gunicorn, Debian's wrk and redis-server for real; a short run, 2,000 sessions."""
+    output = run_quick("bench.bench_store", timeout=420)
+    for label, target in (("sqlite/bare", ">= 0.6"), ("redis/bare", ">= 0.6"),
+                          ("redis/sqlite", ">= 1 (Redis no slower)"),
+                          ("sqlite_p99_2k/100", "<= 1.2"), ("redis_p99_2k/100", "<= 1.2")):
+        ratio_line(output, label, target)
+    for side in ("bare", "sqlite 100", "sqlite 2k", "redis 100", "redis 2k"):
+        assert re.search(rf"^  {side}\s+\d+\s+\d+\.\d\d$", output, re.MULTILINE), output

@@ -9,15 +9,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.ui_fixtures import fill_tenant_login, open_view, sign_in_ui, user_id
+from tests.support.store import forget_sessions
 
 pytestmark = pytest.mark.browser
 
 
-def end_server_sessions(session_dir) -> None:
+def end_server_sessions(data_dir) -> None:
     """What an idle timeout or a restart without the store does: the server forgets the session."""
-    for path in session_dir.iterdir():
-        if path.is_file():
-            path.unlink()
+    forget_sessions(data_dir)
 
 
 def test_a_session_ending_mid_edit_renews_and_keeps_the_unsaved_edit(alice_page, ui_bff,

@@ -45,9 +45,10 @@ def foreign_host_server(bff_server) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def ui_bff(make_bff, host_server, hooks, bff_env):
-    """The BFF for UI tests: allows the example host site; `ui_bff.session_dir` is its store."""
+    """The BFF for UI tests: allows the example host site; `ui_bff.session_dir` is its
+    DATA_DIR (the store's folder)."""
     app = make_bff(EMBED_ALLOWED_ORIGINS=host_server.url)
-    app.session_dir = Path(bff_env["SESSION_DIR"])  # type: ignore[attr-defined]
+    app.session_dir = Path(bff_env["DATA_DIR"])  # type: ignore[attr-defined]
     return app
 
 

@@ -47,7 +47,7 @@ _BOOT_LINE = re.compile(r"Booting worker with pid: (\d+)")
 class Deployment:
     """How gunicorn runs the BFF: the session store and the worker model."""
 
-    store: str = "redis"  # "redis" or "filesystem"
+    store: str = "redis"  # "redis", "sqlite" or "cluster" (a three-node Redis Cluster)
     worker_class: str = "sync"
     workers: int = 3
     threads: int = 1
@@ -200,15 +200,17 @@ def gunicorn_server(request, tenant, tmp_path_factory) -> Iterator[Gunicorn]:
         "AUTH0_CLIENT_ID": BFF_CLIENT_ID,
         "AUTH0_CLIENT_SECRET": tenant.bff_client_secret,
         "APP_SECRET_KEY": secrets.token_urlsafe(48),
-        "SESSION_TYPE": deployment.store,
+        "SESSION_TYPE": "sqlite" if deployment.store == "sqlite" else "redis",
     }
     if deployment.store == "redis":
         redis_server = request.getfixturevalue("redis_server")
         # A database of its own: back-channel logout looks sessions up by user.
         env["REDIS_URL"] = redis_server.url.rsplit("/", 1)[0] + "/5"
+    elif deployment.store == "cluster":
+        env["REDIS_CLUSTER_NODES"] = request.getfixturevalue("redis_cluster").nodes_setting
     else:
-        # Every worker process on this machine shares the folder.
-        env["SESSION_DIR"] = str(folder / "sessions")
+        # Every worker process on this machine shares the database file.
+        env["DATA_DIR"] = str(folder / "data")
     server = start_gunicorn(deployment, env, folder)
     yield server
     server.stop()

@@ -22,8 +22,8 @@ def proxied(tenant, tmp_path_factory):
     env = {"AUTH0_DOMAIN": tenant.url, "AUTH0_CLIENT_ID": "selfserve-demo-bff",
            "AUTH0_CLIENT_SECRET": tenant.bff_client_secret,
            "APP_SECRET_KEY": secrets.token_urlsafe(48), "PUBLIC_URL": PUBLIC,
-           "SESSION_DIR": str(folder / "sessions")}
-    server = start_gunicorn(Deployment(store="filesystem", workers=2), env, folder / "gunicorn")
+           "DATA_DIR": str(folder / "data")}
+    server = start_gunicorn(Deployment(store="sqlite", workers=2), env, folder / "gunicorn")
     yield "http://127.0.0.1:" + server.url.rsplit(":", 1)[1]
     server.stop()
 

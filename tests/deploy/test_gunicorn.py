@@ -1,7 +1,7 @@
 """The BFF under gunicorn with several worker processes (tests/deploy/conftest.py):
 sessions, token refresh, back-channel logout and conditional writes hold whichever
-worker takes a request. Each test shows from the access log that several workers
-answered."""
+worker takes a request, on every store (SQLite, Redis, a three-node Redis Cluster).
+Each test shows from the access log that several workers answered."""
 
 from __future__ import annotations
 
@@ -21,13 +21,15 @@ from tests.support.login import sign_in
 from tests.support.servers import free_port
 
 SYNC_REDIS = Deployment(store="redis")
-SYNC_FILES = Deployment(store="filesystem")
+SYNC_SQLITE = Deployment(store="sqlite")
+SYNC_CLUSTER = Deployment(store="cluster")
 GTHREAD_REDIS = Deployment(store="redis", worker_class="gthread", threads=4)
-BOTH_STORES = pytest.mark.parametrize("gunicorn_server", [SYNC_REDIS, SYNC_FILES],
+EVERY_STORE = pytest.mark.parametrize("gunicorn_server", [SYNC_REDIS, SYNC_SQLITE, SYNC_CLUSTER],
                                       indirect=True, ids=str)
 JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+")
 EVERY_DEPLOYMENT = pytest.mark.parametrize(
-    "gunicorn_server", [SYNC_REDIS, SYNC_FILES, GTHREAD_REDIS], indirect=True, ids=str)
+    "gunicorn_server", [SYNC_REDIS, SYNC_SQLITE, SYNC_CLUSTER, GTHREAD_REDIS], indirect=True,
+    ids=str)
 
 
 def signed_in_cookie(server: Gunicorn, user: str = "alice@example.com",
@@ -101,7 +103,7 @@ def test_concurrent_requests_across_workers_refresh_the_token_once(deployed, hoo
     assert_no_token_logged(deployed)
 
 
-@BOTH_STORES
+@EVERY_STORE
 def test_back_channel_logout_to_one_worker_ends_the_session_on_all(deployed, hooks, tenant):
     alice, alice_cookie = signed_in_cookie(deployed)
     bob, bob_cookie = signed_in_cookie(deployed, "bob@example.com", "bob-demo-password")
@@ -127,7 +129,7 @@ def test_back_channel_logout_to_one_worker_ends_the_session_on_all(deployed, hoo
     assert_no_token_logged(deployed)
 
 
-@BOTH_STORES
+@EVERY_STORE
 def test_concurrent_edits_with_one_etag_on_two_workers_one_wins(deployed, hooks):
     browser, _ = signed_in_cookie(deployed)
     with browser:
@@ -164,9 +166,9 @@ def test_concurrent_edits_with_one_etag_on_two_workers_one_wins(deployed, hooks)
 
 def test_a_bad_configuration_stops_gunicorn_with_a_message(tenant, tmp_path):
     env = {"AUTH0_DOMAIN": tenant.url, "AUTH0_CLIENT_ID": "selfserve-demo-bff",
-           "APP_SECRET_KEY": "too-short", "SESSION_DIR": str(tmp_path / "sessions")}
+           "APP_SECRET_KEY": "too-short", "DATA_DIR": str(tmp_path / "data")}
     with pytest.raises(AssertionError, match="APP_SECRET_KEY must be at least 32"):
-        start_gunicorn(Deployment(store="filesystem", workers=1), env, tmp_path / "gunicorn")
+        start_gunicorn(Deployment(store="sqlite", workers=1), env, tmp_path / "gunicorn")
 
 
 def test_health_endpoints_tell_alive_from_ready(tenant, tmp_path):

@@ -19,14 +19,14 @@ HOST_ORIGIN = "http://localhost:5555"  # a made-up host page allowed to embed
 OTHER_ORIGIN = "https://evil.example"
 
 
-def _env(session_dir) -> dict[str, str]:
+def _env(data_dir) -> dict[str, str]:
     return {
         "AUTH0_DOMAIN": f"http://127.0.0.1:{free_port()}",
         "AUTH0_CLIENT_ID": "selfserve-demo-bff",
         "AUTH0_CLIENT_SECRET": "not-used-before-sign-in",
         "APP_SECRET_KEY": secrets.token_urlsafe(48),
-        "SESSION_TYPE": "filesystem",
-        "SESSION_DIR": str(session_dir),
+        "SESSION_TYPE": "sqlite",
+        "DATA_DIR": str(data_dir),
         "EMBED_ALLOWED_ORIGINS": HOST_ORIGIN,
     }
 
@@ -34,7 +34,7 @@ def _env(session_dir) -> dict[str, str]:
 @pytest.fixture
 def embed_env(tmp_path) -> dict[str, str]:
     """Settings of a BFF that allows HOST_ORIGIN to embed it (a test may change them)."""
-    return _env(tmp_path / "sessions")
+    return _env(tmp_path / "data")
 
 
 @pytest.fixture

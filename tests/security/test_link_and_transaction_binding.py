@@ -110,15 +110,18 @@ def form_post_resume(http: requests.Session, bff_url: str) -> str:
 
 
 def test_a_resume_handle_opened_in_another_browser_signs_nobody_in(implicit, hooks):
-    with requests.Session() as attacker, requests.Session() as victim:
-        url = form_post_resume(attacker, implicit)
-        response = victim.get(url, timeout=10)
+    with requests.Session() as browser, requests.Session() as other:
+        url = form_post_resume(browser, implicit)
+        response = other.get(url, timeout=10)
         assert response.status_code == 400
-        assert victim.get(implicit + "/bff/user", timeout=10).status_code == 401
-        # The handle was one-time: the browser that started it cannot use it either now.
-        again = attacker.get(url, timeout=10)
-        assert again.status_code == 400
-        assert attacker.get(implicit + "/bff/user", timeout=10).status_code == 401
+        assert "<code>transaction_not_bound</code>" in response.text
+        assert other.get(implicit + "/bff/user", timeout=10).status_code == 401
+        # Refused without being consumed: the browser that started the sign-in still
+        # finishes it (whoever learns a handle or a state cannot burn the sign-in)...
+        assert browser.get(url, timeout=10).status_code == 200
+        assert browser.get(implicit + "/bff/user", timeout=10).status_code == 200
+        # ...and only once.
+        assert browser.get(url, timeout=10).status_code == 400
 
 
 def test_a_resume_handle_works_once(implicit, hooks):
@@ -128,3 +131,40 @@ def test_a_resume_handle_works_once(implicit, hooks):
         again = http.get(url, timeout=10)
         assert again.status_code == 400
         assert "<code>invalid_state</code>" in again.text
+
+
+def callback_url(http: requests.Session, bff_url: str) -> str:
+    """Sign in (code flow) up to the tenant's redirect to /callback; that URL, not opened."""
+    page = http.get(bff_url + "/login", timeout=10)
+    form = next(f for f in parse_forms(page.text) if "password" in f.fields)
+    answer = http.post(urljoin(page.url, form.action), allow_redirects=False, timeout=10,
+                       data={**form.fields, "username": "alice@example.com",
+                             "password": "alice-demo-password"})
+    location = urljoin(answer.url, answer.headers["Location"])
+    while not location.startswith(bff_url + "/callback"):
+        answer = http.get(location, allow_redirects=False, timeout=10)
+        location = urljoin(answer.url, answer.headers["Location"])
+    return location
+
+
+def test_a_callback_without_the_browsers_binding_burns_nothing(bff, bff_env, bff_server, hooks):
+    """Whoever learns the state (and code) cannot burn the sign-in: a callback with no
+    binding cookie, or another one, is refused and consumes nothing (issue 8, item 7)."""
+    bff_url = bff_server.url
+    settings = load_settings(bff_env)
+    with requests.Session() as browser:
+        url = callback_url(browser, bff_url)
+        state = parse_qs(urlsplit(url).query)["state"][0]
+        with requests.Session() as stranger:
+            refused = stranger.get(url, timeout=10)
+            assert refused.status_code == 400
+            assert "<code>transaction_not_bound</code>" in refused.text
+            stranger.cookies.set(binding_cookie_name(settings, state), "another-binding",
+                                 domain="localhost.local")
+            refused = stranger.get(url, timeout=10)
+            assert "<code>transaction_not_bound</code>" in refused.text
+            assert stranger.get(bff_url + "/bff/user", timeout=10).status_code == 401
+
+        page = browser.get(url, timeout=10)
+        assert page.status_code == 200 and page.url == bff_url + "/", page.text[:300]
+        assert browser.get(bff_url + "/bff/user", timeout=10).status_code == 200

@@ -86,7 +86,7 @@ def mounted(tmp_path_factory):
         "AUTH0_CLIENT_ID": "selfserve-demo-bff",
         "AUTH0_CLIENT_SECRET": "not-used",
         "APP_SECRET_KEY": secrets.token_urlsafe(48),
-        "SESSION_DIR": str(tmp_path_factory.mktemp("sessions")),
+        "DATA_DIR": str(tmp_path_factory.mktemp("data")),
         "PUBLIC_URL": server.url,
         "HTTP_TIMEOUT": "2",
     }

@@ -4,7 +4,6 @@ run for real (sign-in, refresh, a refused callback, logout) with every logger at
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from pathlib import Path
@@ -12,18 +11,13 @@ from pathlib import Path
 import requests
 
 from tests.support.login import sign_in
+from tests.support.store import live_values
 
 COOKIE = "selfserve-session"
 
 
-def store_values(session_dir: Path) -> list[dict]:
-    values = []
-    for path in (session_dir / "auth").iterdir():
-        try:
-            values.append(json.loads(path.read_text())["value"])
-        except (ValueError, KeyError, OSError):
-            continue
-    return [v for v in values if isinstance(v, dict)]
+def store_values(data_dir: Path) -> list[dict]:
+    return [v for v in live_values(data_dir) if isinstance(v, dict)]
 
 
 #: Loggers only the local tenant uses (it runs in this process): authlib's authorization
@@ -42,7 +36,7 @@ def test_no_secret_is_logged_at_debug(make_bff, bff_env, bff_server, hooks, capl
     caplog.set_level(logging.DEBUG)
     make_bff()
     bff_url = bff_server.url
-    session_dir = Path(bff_env["SESSION_DIR"])
+    session_dir = Path(bff_env["DATA_DIR"])
     hooks.settings(access_token_ttl=4)
     secrets: dict[str, str] = {
         "client secret": bff_env["AUTH0_CLIENT_SECRET"],

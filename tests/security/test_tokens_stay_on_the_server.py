@@ -4,13 +4,13 @@ the tokens the BFF holds for the session and the pending link."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.support.login import sign_in
+from tests.support.store import live_values
 from tests.support.tenant import submit_form
 
 PAGES = ["/", "/profile", "/bff/user", "/api/me", "/api/me/metadata", "/api/me/identities",
@@ -18,14 +18,10 @@ PAGES = ["/", "/profile", "/bff/user", "/api/me", "/api/me/metadata", "/api/me/i
          "/api/openapi.json", "/embed", "/embed/signed-in"]
 
 
-def held_tokens(session_dir: Path) -> list[str]:
+def held_tokens(data_dir: Path) -> list[str]:
     """Every token-like string the BFF keeps in its store (grants, pending links)."""
     found = []
-    for path in (session_dir / "auth").iterdir():
-        try:
-            value = json.loads(path.read_text())["value"]
-        except (ValueError, KeyError, OSError):
-            continue
+    for value in live_values(data_dir):
         if isinstance(value, dict):
             for key in ("access_token", "refresh_token", "id_token"):
                 if isinstance(value.get(key), str) and len(value[key]) > 20:
@@ -61,7 +57,7 @@ def test_no_token_in_anything_the_browser_receives(make_bff, bff_env, bff_server
         for path in PAGES:
             http.get(bff_url + path, headers={"Accept": "application/json"}, timeout=10)
         cookies = "\n".join(f"{c.name}={c.value}" for c in http.cookies)
-        tokens = held_tokens(Path(bff_env["SESSION_DIR"]))
+        tokens = held_tokens(Path(bff_env["DATA_DIR"]))
         # The grant (access and, in the code flow, refresh token) and the pending link.
         assert len(tokens) >= (4 if flow == "code" else 3), len(tokens)
         seen = seen_by_browser(responses) + "\n" + cookies

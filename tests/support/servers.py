@@ -53,27 +53,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class RedisServer:
-    """A throwaway redis-server on a loopback port, no persistence."""
+def _binary(name: str) -> str:
+    binary = shutil.which(name)
+    if binary is None:
+        raise RuntimeError(f"{name} is not installed: apt-get install redis-server")
+    return binary
 
-    def __init__(self, workdir: Path) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            raise RuntimeError("redis-server is not installed: apt-get install redis-server")
-        self.port = free_port()
+
+def _redis_command(port: int, command: bytes, timeout: float = 0.5) -> bytes:
+    """One inline command to a Redis on 127.0.0.1:`port`; its reply's first bytes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(command + b"\r\n")
+        return sock.recv(4096)
+
+
+class RedisServer:
+    """A throwaway redis-server on a loopback port, no persistence (`args`: more options,
+    e.g. cluster mode)."""
+
+    def __init__(self, workdir: Path, args: tuple[str, ...] = (), port: int | None = None
+                 ) -> None:
+        self.port = port or free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self._proc = subprocess.Popen(  # noqa: S603 - fixed binary, our own arguments
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(workdir)],
+            [_binary("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(workdir), *args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         def pong() -> bool:
             if self._proc.poll() is not None:
                 raise Stopped(f"redis-server exited ({self._proc.returncode})")
-            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
+            return _redis_command(self.port, b"PING", timeout=2).startswith(b"+PONG")
 
         try:
             wait_until(pong, f"redis-server on port {self.port}")
@@ -84,3 +95,56 @@ class RedisServer:
     def stop(self) -> None:
         self._proc.terminate()
         self._proc.wait(timeout=10)
+
+
+def _cluster_port() -> int:
+    """A free port whose cluster bus port (port + 10000) is free and valid as well."""
+    for _ in range(100):
+        port = free_port()
+        if port + 10000 > 65535:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port + 10000))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no free port pair (port, port + 10000) for a Redis cluster node")
+
+
+class RedisClusterServers:
+    """Three `redis-server --cluster-enabled yes` on loopback ports, joined by
+    `redis-cli --cluster create` (no replicas); ready once every node reports
+    `cluster_state:ok`. `nodes_setting` is the BFF's REDIS_CLUSTER_NODES for them."""
+
+    def __init__(self, workdir: Path, size: int = 3, wait: float = 60) -> None:
+        self.nodes: list[RedisServer] = []
+        try:
+            for i in range(size):
+                folder = workdir / f"node{i}"
+                folder.mkdir(parents=True, exist_ok=True)
+                self.nodes.append(RedisServer(folder, (
+                    "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                    "--cluster-node-timeout", "5000"), port=_cluster_port()))
+            addresses = [f"127.0.0.1:{node.port}" for node in self.nodes]
+            subprocess.run(  # noqa: S603 - fixed binary, our own arguments
+                [_binary("redis-cli"), "--cluster", "create", *addresses,
+                 "--cluster-replicas", "0", "--cluster-yes"],
+                check=True, capture_output=True, timeout=wait)
+            self._wait_until_ok(wait)
+        except BaseException:
+            self.stop()
+            raise
+        self.nodes_setting = ",".join(addresses)
+
+    def _wait_until_ok(self, wait: float) -> None:
+        def all_ok() -> bool:
+            return all("cluster_state:ok" in _redis_command(node.port, b"CLUSTER INFO", timeout=2)
+                       .decode(errors="replace") for node in self.nodes)
+
+        wait_until(all_ok, f"the Redis cluster on ports {[n.port for n in self.nodes]}"
+                   " to reach cluster_state:ok", wait)
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()

@@ -22,7 +22,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 def bff(tmp_path_factory):
     return create_app({"AUTH0_DOMAIN": "http://127.0.0.1:9", "AUTH0_CLIENT_ID": "x",
                        "APP_SECRET_KEY": "k" * 40,
-                       "SESSION_DIR": str(tmp_path_factory.mktemp("sessions"))})
+                       "DATA_DIR": str(tmp_path_factory.mktemp("data"))})
 
 
 def test_the_endpoint_table_is_the_blueprints_routes(bff):

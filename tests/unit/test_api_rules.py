@@ -164,7 +164,7 @@ def test_the_openapi_document_is_valid_and_follows_the_mount_point(tmp_path):
     from app import create_app
 
     app = create_app({"AUTH0_DOMAIN": "http://127.0.0.1:9", "AUTH0_CLIENT_ID": "x",
-                      "APP_SECRET_KEY": "k" * 40, "SESSION_DIR": str(tmp_path)})
+                      "APP_SECRET_KEY": "k" * 40, "DATA_DIR": str(tmp_path)})
     document = app.test_client().get("/api/openapi.json").get_json()
     validate(document)
     assert document["servers"] == [{"url": "/"}]

@@ -17,6 +17,7 @@ def _clean_environment(monkeypatch, tmp_path):
     # The process environment and a .env in the working directory must not leak in.
     for name in ("AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "APP_SECRET_KEY",
                  "AUTH0_FLOW", "AUTH0_SCOPES", "PUBLIC_URL", "SESSION_TYPE", "REDIS_URL",
+                 "REDIS_CLUSTER_NODES", "DATA_DIR", "SESSION_DIR",
                  "EMBED_ALLOWED_ORIGINS", "METADATA_SCHEMA", "SESSION_IDLE_TIMEOUT",
                  "SESSION_ABSOLUTE_TIMEOUT", "HTTP_TIMEOUT", "AUTH_TRANSACTION_TTL"):
         monkeypatch.delenv(name, raising=False)
@@ -31,7 +32,9 @@ def test_defaults_for_a_hosted_tenant():
     assert settings.client_secret is None
     assert settings.flow == "code"
     assert settings.scopes == CURRENT_USER_SCOPES
-    assert settings.session_type == "filesystem"
+    assert settings.session_type == "sqlite"
+    assert settings.data_dir == "var"
+    assert settings.redis_cluster_nodes == ()
     assert settings.public_url == "http://localhost:8000"
     assert (settings.idle_timeout, settings.absolute_timeout) == (30 * 60, 12 * 60 * 60)
     assert (settings.http_timeout, settings.transaction_ttl) == (10.0, 5 * 60)
@@ -54,6 +57,8 @@ def test_local_tenant_url_is_allowed_on_loopback():
         ("AUTH0_SCOPES", "read:users", "AUTH0_SCOPES"),
         ("PUBLIC_URL", "not a url", "PUBLIC_URL"),
         ("SESSION_TYPE", "memcached", "SESSION_TYPE"),
+        ("REDIS_CLUSTER_NODES", "127.0.0.1:7000", "REDIS_CLUSTER_NODES"),
+        ("SESSION_DIR", "/srv/sessions", "DATA_DIR"),
         ("EMBED_ALLOWED_ORIGINS", "https://ok.example https://bad.example/path",
          "EMBED_ALLOWED_ORIGINS"),
         ("METADATA_SCHEMA", "/nonexistent/schema.json", "METADATA_SCHEMA"),
@@ -63,6 +68,49 @@ def test_local_tenant_url_is_allowed_on_loopback():
 def test_bad_value_names_the_variable(name, value, named):
     with pytest.raises(ConfigError, match=named):
         load_settings({**GOOD, name: value})
+
+
+def test_the_removed_filesystem_store_stops_start_up_and_suggests_sqlite():
+    with pytest.raises(ConfigError, match="SESSION_TYPE=filesystem .*SESSION_TYPE=sqlite"):
+        load_settings({**GOOD, "SESSION_TYPE": "filesystem"})
+
+
+def test_data_dir_must_be_a_folder(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(ConfigError, match="DATA_DIR=.*is a file"):
+        load_settings({**GOOD, "DATA_DIR": str(tmp_path / "a-file")})
+
+
+def test_an_unwritable_data_dir_stops_start_up(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    (locked / "selfserve.sqlite3").mkdir()  # even root cannot open a folder as a database
+    with pytest.raises(ConfigError, match="DATA_DIR=.*cannot hold the store"):
+        create_app({**GOOD, "DATA_DIR": str(locked)})
+
+
+@pytest.mark.parametrize(
+    ("value", "nodes"),
+    [("127.0.0.1:7000,127.0.0.1:7001", (("127.0.0.1", 7000), ("127.0.0.1", 7001))),
+     ("redis-a:6379 [::1]:6380", (("redis-a", 6379), ("::1", 6380)))],
+)
+def test_redis_cluster_nodes_are_read(value, nodes):
+    settings = load_settings({**GOOD, "SESSION_TYPE": "redis", "REDIS_CLUSTER_NODES": value})
+    assert settings.redis_cluster_nodes == nodes
+
+
+@pytest.mark.parametrize("value", ["127.0.0.1", "host:port", ":7000", "h:70000"])
+def test_a_bad_cluster_node_names_the_variable(value):
+    with pytest.raises(ConfigError, match="REDIS_CLUSTER_NODES holds"):
+        load_settings({**GOOD, "SESSION_TYPE": "redis", "REDIS_CLUSTER_NODES": value})
+
+
+def test_an_unreachable_redis_cluster_stops_start_up_naming_the_setting():
+    from tests.support.servers import free_port
+
+    with pytest.raises(ConfigError, match="REDIS_CLUSTER_NODES=127.0.0.1:.*no node"):
+        create_app({**GOOD, "SESSION_TYPE": "redis", "HTTP_TIMEOUT": "1",
+                    "REDIS_CLUSTER_NODES": f"127.0.0.1:{free_port()}"})
 
 
 def test_create_app_refuses_to_start_with_bad_configuration():

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..client import Caller, ManagementClient
 from ..profile import ProfileCache
-from ..store import KeyValueStore
+from ..store import KeyValueStore, user_key
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ class Account:
 
     def metadata_lock(self) -> AbstractContextManager[None]:
         # A read and a write, each up to the client's longest call, happen under it.
-        return self.store.lock(f"metadata:{self.user_id}", ttl=2 * self.client.longest_call + 5)
+        return self.store.lock(user_key("metadata", self.user_id),
+                               ttl=2 * self.client.longest_call + 5)
 
     @property
     def device_lock_ttl(self) -> float:
