@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
-from .config import Settings
+from .config import Settings, is_loopback_host
 
 
 @dataclass(frozen=True)
@@ -111,11 +111,17 @@ def _check_cookies(settings: Settings) -> CheckResult:
     if settings.secure_cookies:
         return CheckResult("PASS", "cookies", "served over https: Secure, __Host- prefixed,"
                            " HttpOnly, SameSite=Lax")
-    if host in ("localhost", "127.0.0.1", "::1"):
+    if is_loopback_host(host):
         return CheckResult("WARN", "cookies", "PUBLIC_URL is plain http on loopback: fine for a"
                            " demo; use https in production so cookies are Secure")
-    return CheckResult("FAIL", "cookies", f"PUBLIC_URL {settings.public_url} is plain http:"
-                       " session cookies would travel unprotected; serve it over https")
+    # Only reachable with ALLOW_INSECURE_HTTP=1 (start-up refuses it otherwise): the
+    # operator chose it for a lab, so it is not a failure, but it must not go unnoticed.
+    return CheckResult("WARN", "cookies", f"INSECURE: ALLOW_INSECURE_HTTP=1 serves PUBLIC_URL"
+                       f" {settings.public_url} over plain http. Cookies are neither Secure nor"
+                       " __Host- prefixed: anyone on the network reads them, and a page on"
+                       f" another port or subdomain of {host} can plant a session cookie (login"
+                       " CSRF). For a lab only: serve https and remove ALLOW_INSECURE_HTTP in"
+                       " production")
 
 
 def _redacted(url: str) -> str:

@@ -127,14 +127,22 @@ def test_check_passes_for_the_demo_configuration(tenant, bff_server):
 
 def test_check_names_what_to_fix(tenant, bff_server):
     results = run_checks(load_settings(_check_env(
-        tenant, bff_server, AUTH0_CLIENT_ID="no-such-client",
-        PUBLIC_URL="http://intranet.example.com", SESSION_TYPE="redis",
+        tenant, bff_server, AUTH0_CLIENT_ID="no-such-client", SESSION_TYPE="redis",
         REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
     )))
     failed = {r.name: r.message for r in results if r.status == "FAIL"}
     assert "Allowed Callback URLs" in failed["callback /callback"]
-    assert "https" in failed["cookies"]
     assert "does not answer" in failed["sessions"]
+
+
+def test_check_warns_loudly_about_the_insecure_http_opt_out(tenant, bff_server):
+    """Start-up refuses plain http on a real host name; the lab opt-out makes check warn."""
+    results = run_checks(load_settings(_check_env(
+        tenant, bff_server, PUBLIC_URL="http://intranet.example.com", ALLOW_INSECURE_HTTP="1",
+    )))
+    warned = {r.name: r.message for r in results if r.status == "WARN"}
+    assert warned["cookies"].startswith("INSECURE: ALLOW_INSECURE_HTTP=1")
+    assert "login CSRF" in warned["cookies"] and "https" in warned["cookies"]
 
 
 def test_check_command_exit_status(tenant, bff_server, tmp_path):
