@@ -166,18 +166,23 @@ def finish(
             400, "invalid_response", "The sign-in response came back in an unexpected way.",
             transaction, kind,
         )
+    # Code flow: the tokens come from our own request to the token endpoint. Implicit:
+    # they were posted to us, and anyone can post (see jwks.py on refetching keys).
+    from_token_endpoint = transaction.flow == "code"
     try:
         tokens = _tokens(auth, transaction, params)
         id_claims = auth.validator.id_token(
             tokens.get("id_token", ""),
             nonce=transaction.nonce,
             access_token_for_at_hash=(
-                tokens.get("access_token", "") if transaction.flow == "implicit" else None
+                None if from_token_endpoint else tokens.get("access_token", "")
             ),
             max_age=transaction.max_age,
+            from_token_endpoint=from_token_endpoint,
         )
         access_claims = auth.validator.access_token(
-            tokens.get("access_token", ""), sub=id_claims["sub"]
+            tokens.get("access_token", ""), sub=id_claims["sub"],
+            from_token_endpoint=from_token_endpoint,
         )
     except InvalidToken as error:
         raise _failed(
