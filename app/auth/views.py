@@ -172,9 +172,7 @@ def _callback(kind: str) -> Response:
     except flow.CallbackFailed as failed:
         if failed.interactive_retry:
             return redirect(failed.retry_url, 303)
-        raise Problem(
-            failed.status, failed.code, failed.detail, retry_url=failed.retry_url
-        ) from None
+        raise _problem(failed) from None
 
     transaction = finished.transaction
     if kind == "login":
@@ -185,12 +183,17 @@ def _callback(kind: str) -> Response:
         )
         response = redirect(transaction.return_to, 303)
     else:
-        if session.session_id() is None or session.session_id() != transaction.session_id:
+        primary_sub = session.signed_in_sub()
+        if primary_sub is None or session.session_id() != transaction.session_id:
             raise Problem(
                 400, "link_session_changed",
                 "You signed out or in as someone else while linking. Start again.",
                 retry_url=url_for("auth.link", connection=transaction.connection),
             )
+        try:
+            flow.check_secondary(finished, primary_sub)
+        except flow.CallbackFailed as failed:
+            raise _problem(failed) from None
         session.save_pending_link(
             session.PendingLink(
                 connection=transaction.connection or "",
@@ -209,6 +212,10 @@ def _callback(kind: str) -> Response:
         samesite="Lax",
     )
     return response
+
+
+def _problem(failed: flow.CallbackFailed) -> Problem:
+    return Problem(failed.status, failed.code, failed.detail, retry_url=failed.retry_url)
 
 
 def _app_path(path: str) -> str:
