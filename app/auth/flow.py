@@ -101,11 +101,14 @@ def begin(
     max_age: int | None = None,
     connection: str | None = None,
     session_id: str | None = None,
+    login_hint: str | None = None,
 ) -> Started:
     settings = auth.settings
     params: dict[str, Any] = {"audience": settings.audience}
     if prompt:
         params["prompt"] = prompt
+    if login_hint:
+        params["login_hint"] = login_hint
     if max_age is not None:
         params["max_age"] = str(max_age)
     if connection:
@@ -139,6 +142,11 @@ def begin(
         cookie_value=binding,
         cookie_max_age=settings.transaction_ttl,
     )
+
+
+def started_at(auth: AuthServices, transaction: Transaction) -> float:
+    """When the user asked to sign in (`begin` gave the transaction TRANSACTION_TTL)."""
+    return transaction.expires_at - auth.settings.transaction_ttl
 
 
 def retry_url_for(transaction: Transaction | None) -> str:

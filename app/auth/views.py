@@ -1,4 +1,5 @@
-"""The auth routes: /login, /callback, /logout, /backchannel-logout, /link/*, /bff/user.
+"""The auth routes: /login, /callback, /logout, /backchannel-logout, /link/*, /bff/user,
+and the account-switch choice (/login/choose, /login/continue, /login/previous-account).
 
 Thin views: they read the request, call `flow`, `session` or `logout`, and shape the
 response. Every response here is `Cache-Control: no-store`.
@@ -9,13 +10,22 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Blueprint, Response, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..selfservice.features import features_for, missing_scopes_for
 from ..web import csrf
 from ..web.problems import Problem, problem_response, wants_json
 from ..web.security import no_store
-from . import flow, logout, session, transactions
+from . import account_switch, flow, logout, session, transactions
 from .oauth_client import TenantError
 from .services import services
 from .tokens import InvalidToken
@@ -48,6 +58,54 @@ def login() -> Response:
 def callback() -> Response:
     """The tenant's answer to /login (query for the code flow, form_post for implicit)."""
     return _callback("login")
+
+
+@bp.get("/login/choose")
+def choose_account() -> Response:
+    """The page a silent switch of account stops at (see account_switch.py)."""
+    auth = services()
+    record = auth.store.get(_choice_key())
+    if record is None:
+        raise _choice_expired()
+    return make_response(render_template(
+        "account_switch.html",
+        continue_as=record["continue_as"],
+        previous=record["previous"],
+        previous_url=url_for("auth.login_as_previous", returnTo=record["return_to"]),
+    ))
+
+
+@bp.post("/login/continue")
+@csrf.exempt
+def continue_sign_in() -> Response:
+    """"Continue as X": completes the parked sign-in. A plain form of our own page (so
+    no CSRF header): same origin, and the SameSite=Lax choice cookie, prove it."""
+    auth = services()
+    csrf.check_origin(frozenset({auth.settings.public_origin}))
+    record = account_switch.take(auth.store, request.cookies.get(_choice_cookie()))
+    if record is None:
+        raise _choice_expired()
+    return _complete_sign_in(record["id_claims"], record["access_claims"], record["tokens"],
+                             record["return_to"])
+
+
+@bp.get("/login/previous-account")
+def login_as_previous() -> Response:
+    """"Sign in as <last user>": a sign-in with the tenant's form, prefilled for them."""
+    auth = services()
+    account_switch.take(auth.store, request.cookies.get(_choice_cookie()))
+    previous = account_switch.last_user(
+        auth.settings, request.cookies.get(account_switch.last_user_cookie(auth.settings))
+    )
+    response = _start(
+        "login",
+        redirect_uri=_external("auth.callback"),
+        return_to=session.safe_return_to(request.args.get("returnTo")),
+        prompt="login",
+        login_hint=previous.hint if previous else None,
+    )
+    response.delete_cookie(_choice_cookie(), **_cookie_flags())
+    return response
 
 
 @bp.get("/link/<connection>")
@@ -127,13 +185,8 @@ def _start(kind: str, **kwargs) -> Response:
         ).with_headers(Retry_After="5") from None
     response = redirect(started.url, 302)
     response.set_cookie(
-        started.cookie_name,
-        started.cookie_value,
-        max_age=started.cookie_max_age,
-        path="/",
-        secure=services().settings.secure_cookies,
-        httponly=True,
-        samesite="Lax",
+        started.cookie_name, started.cookie_value, max_age=started.cookie_max_age,
+        **_cookie_flags(),
     )
     return response
 
@@ -176,12 +229,7 @@ def _callback(kind: str) -> Response:
 
     transaction = finished.transaction
     if kind == "login":
-        session.start_session(
-            id_claims=finished.id_claims,
-            access_claims=finished.access_claims,
-            tokens=finished.tokens,
-        )
-        response = redirect(transaction.return_to, 303)
+        response = _sign_in_or_ask(auth, finished)
     else:
         primary_sub = session.signed_in_sub()
         if primary_sub is None or session.session_id() != transaction.session_id:
@@ -205,13 +253,72 @@ def _callback(kind: str) -> Response:
         )
         response = redirect(_app_path(PENDING_LINK_ROUTE), 303)
     response.delete_cookie(
-        flow.binding_cookie_name(auth.settings, transaction.state),
-        path="/",
-        secure=auth.settings.secure_cookies,
-        httponly=True,
-        samesite="Lax",
+        flow.binding_cookie_name(auth.settings, transaction.state), **_cookie_flags()
     )
     return response
+
+
+def _sign_in_or_ask(auth, finished: flow.Finished) -> Response:
+    """Start the session, unless the tenant silently signed this browser in to another
+    account than the one it last used: then park the sign-in and ask (`choose_account`)."""
+    settings = auth.settings
+    transaction = finished.transaction
+    previous = account_switch.silent_switch(
+        settings,
+        request.cookies.get(account_switch.last_user_cookie(settings)),
+        finished.id_claims,
+        flow.started_at(auth, transaction),
+    )
+    if previous is None:
+        return _complete_sign_in(finished.id_claims, finished.access_claims, finished.tokens,
+                                 transaction.return_to)
+    log.info("sign-in as another account than this browser's last one: asking first")
+    handle = account_switch.park(auth.store, {
+        "id_claims": finished.id_claims,
+        "access_claims": finished.access_claims,
+        "tokens": finished.tokens,
+        "return_to": transaction.return_to,
+        "continue_as": account_switch.display_hint(finished.id_claims),
+        "previous": previous.hint,
+    })
+    response = redirect(url_for("auth.choose_account"), 303)
+    response.set_cookie(
+        _choice_cookie(), handle, max_age=account_switch.CHOICE_TTL, **_cookie_flags()
+    )
+    return response
+
+
+def _complete_sign_in(id_claims: dict, access_claims: dict, tokens: dict,
+                      return_to: str) -> Response:
+    settings = services().settings
+    session.start_session(id_claims=id_claims, access_claims=access_claims, tokens=tokens)
+    response = redirect(return_to, 303)
+    account_switch.remember(response, settings, id_claims)
+    if request.cookies.get(_choice_cookie()):
+        response.delete_cookie(_choice_cookie(), **_cookie_flags())
+    return response
+
+
+def _choice_cookie() -> str:
+    return account_switch.choice_cookie(services().settings)
+
+
+def _choice_key() -> str:
+    return account_switch.key(request.cookies.get(_choice_cookie()) or "")
+
+
+def _choice_expired() -> Problem:
+    return Problem(
+        400, "sign_in_choice_expired",
+        "This choice is no longer open (it was made, or it expired). Sign in again.",
+        retry_url=url_for("auth.login"),
+    )
+
+
+def _cookie_flags() -> dict:
+    """Every cookie of the auth routes: host-only, the whole app, HttpOnly, Lax."""
+    return {"path": "/", "secure": services().settings.secure_cookies, "httponly": True,
+            "samesite": "Lax"}
 
 
 def _problem(failed: flow.CallbackFailed) -> Problem:
