@@ -212,3 +212,19 @@ def test_after_link_and_unlink_the_next_sign_in_asks_too(bff, bff_server, hooks)
         page = choice_page(http, bff_url)
         assert "Sign in as alice@example.com" in page.text
         assert user_of(http, bff_url) is None
+
+
+def test_a_silent_renewal_does_not_switch_the_account_either(bff, bff_server, hooks):
+    """`prompt=none` (what the SPA follows when a session needs renewing) after a link
+    step would come back as the linked account: it stops at the choice too."""
+    bff_url = bff_server.url
+    with requests.Session() as http:
+        assert sign_in(http, bff_url).status_code == 200
+        stand_in = http.get(bff_url + "/link/github", timeout=TIMEOUT)
+        submit_form(http, stand_in, allow_redirects=True, account="alice-gh")
+        wait_for_the_next_second(time.time())
+        renewal = http.get(bff_url + "/login", params={"prompt": "none"}, timeout=TIMEOUT)
+        assert renewal.url == bff_url + "/login/choose", renewal.url
+        assert "Sign in as alice@example.com" in renewal.text
+        # Alice's session is untouched until she chooses.
+        assert user_of(http, bff_url)["email"] == "alice@example.com"
