@@ -182,7 +182,7 @@ def _wait_until_ready(server: Gunicorn, ready_path: str, seconds: float = 30) ->
                                  f"{server.log_text()}")
         try:
             ready = requests.get(server.url + ready_path, timeout=2).status_code == 200
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # refused, reset, or slow under load
             ready = False
         if ready and len(server.worker_pids()) >= server.workers:
             return
