@@ -78,8 +78,9 @@ def choose_account() -> Response:
 @bp.post("/login/continue")
 @csrf.exempt
 def continue_sign_in() -> Response:
-    """"Continue as X": completes the parked sign-in. A plain form of our own page (so
-    no CSRF header): same origin, and the SameSite=Lax choice cookie, prove it."""
+    """Continue as the account the tenant chose: completes the parked sign-in. A plain
+    form of our own page (so no CSRF header): same origin, and the SameSite=Lax choice
+    cookie, prove it."""
     auth = services()
     csrf.check_origin(frozenset({auth.settings.public_origin}))
     record = account_switch.take(auth.store, request.cookies.get(_choice_cookie()))
@@ -91,7 +92,7 @@ def continue_sign_in() -> Response:
 
 @bp.get("/login/previous-account")
 def login_as_previous() -> Response:
-    """"Sign in as <last user>": a sign-in with the tenant's form, prefilled for them."""
+    """Sign in as this browser's last user: the tenant's form, prefilled for them."""
     auth = services()
     account_switch.take(auth.store, request.cookies.get(_choice_cookie()))
     previous = account_switch.last_user(
