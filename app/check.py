@@ -1,8 +1,10 @@
 """`selfserve check`: checks a configuration against its tenant and says what to fix.
 
-Contract: `run_checks(settings) -> list[CheckResult]`, each PASS, WARN or FAIL with a
-one-line fix. Only read-only requests are made: discovery, JWKS, and `/authorize`
-requests whose redirects are not followed (they sign nobody in).
+Contract: `run_checks(settings) -> list[CheckResult]`, each PASS, WARN, FAIL or SKIP
+(the check does not apply to this configuration) with a one-line fix. Only requests
+that change nothing are made: discovery, JWKS, `/authorize` requests whose redirects
+are not followed (they sign nobody in), and one token request with a made-up code
+(it tells whether the client's credentials are right without any user).
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
-from .config import ConfigError, Settings
+from .config import ConfigError, Settings, is_loopback_host
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    status: str  # "PASS", "WARN" or "FAIL"
+    status: str  # "PASS", "WARN", "FAIL" or "SKIP"
     name: str
     message: str
 
@@ -67,11 +69,16 @@ def _check_jwks(settings: Settings, http: requests.Session, doc: dict) -> CheckR
     return CheckResult("PASS", "jwks", f"{len(usable)} RSA signing key(s) published")
 
 
+_REFUSED_SIGN_IN = "the tenant refused the sign-in"
+CALLBACK_PATHS = ("/callback", "/link/callback")
+
+
 def _check_callback(
     settings: Settings, http: requests.Session, doc: dict, path: str
 ) -> CheckResult:
     """Ask `/authorize` for a sign-in to `path` without following it: the tenant's answer
-    tells whether it knows the client, the callback URL and the audience."""
+    tells whether it knows the client, the callback URL and the audience. Any redirect
+    (PASS, or FAIL with "the tenant refused the sign-in") means the client id is known."""
     redirect_uri = settings.public_url + path
     params = {
         "client_id": settings.client_id,
@@ -96,7 +103,7 @@ def _check_callback(
         query = parse_qs(urlsplit(location).query)
         error = query.get("error", ["?"])[0]
         description = query.get("error_description", [""])[0]
-        return CheckResult("FAIL", f"callback {path}", f"the tenant refused the sign-in:"
+        return CheckResult("FAIL", f"callback {path}", f"{_REFUSED_SIGN_IN}:"
                            f" {error} {description}; allow the API audience and scopes for"
                            " this application")
     if response.status_code in (301, 302, 303):
@@ -106,16 +113,78 @@ def _check_callback(
                        f" {settings.client_id} (and check AUTH0_CLIENT_ID)")
 
 
+#: What a token endpoint answers for a made-up code once the client is authenticated:
+#: the local tenant says 400, Auth0 403 (both `invalid_grant`).
+_BAD_CODE_ANSWERS = (400, 403)
+#: How a token endpoint refuses the client itself: Auth0 answers 401 `access_denied`
+#: ("Unauthorized"), RFC 6749 servers 401 (or 400) `invalid_client`.
+_BAD_CLIENT_ERRORS = ("access_denied", "invalid_client")
+
+
+def _check_client_credentials(
+    settings: Settings, http: requests.Session, doc: dict, client_known: bool
+) -> CheckResult:
+    """Redeem a made-up code: the tenant authenticates the client before it looks at the
+    code, so `invalid_grant` means the id and secret are right, and a client refusal
+    that they are not. Nobody is signed in; the code matches no sign-in."""
+    name = "client credentials"
+    if settings.client_secret is None:
+        return CheckResult("SKIP", name, "does not apply: no AUTH0_CLIENT_SECRET, so this is a"
+                           " public client (PKCE only)")
+    if settings.flow != "code":
+        return CheckResult("SKIP", name, "does not apply: AUTH0_FLOW=implicit never sends"
+                           " AUTH0_CLIENT_SECRET to the tenant")
+    url = doc.get("token_endpoint", settings.issuer + "oauth/token")
+    form = {
+        "grant_type": "authorization_code",
+        "code": "selfserve-check-" + secrets.token_urlsafe(24),
+        "redirect_uri": settings.public_url + "/callback",
+        "code_verifier": secrets.token_urlsafe(48),
+    }
+    try:
+        # HTTP Basic, as the BFF authenticates (oauth_client.py: client_secret_basic).
+        response = http.post(url, data=form, auth=(settings.client_id, settings.client_secret),
+                             timeout=settings.http_timeout)
+        answer = response.json()
+        error = answer.get("error") if isinstance(answer, dict) else None
+    except (requests.RequestException, ValueError) as failure:
+        return CheckResult("FAIL", name, f"{url} did not answer with JSON ({failure})")
+    if response.status_code in _BAD_CODE_ANSWERS and error == "invalid_grant":
+        return CheckResult("PASS", name, f"the tenant accepts the secret of client"
+                           f" {settings.client_id} (a made-up code was refused, as it must be)")
+    if response.status_code == 401 or error in _BAD_CLIENT_ERRORS:
+        wrong = (
+            "AUTH0_CLIENT_SECRET is wrong: copy the Client Secret of"
+            f" {settings.client_id} from the dashboard (Applications > your app > Settings)"
+            if client_known else
+            "AUTH0_CLIENT_ID or AUTH0_CLIENT_SECRET is wrong (the callback checks do not"
+            " recognise the client either): copy both from the dashboard"
+        )
+        return CheckResult("FAIL", name, f"the tenant refused the client's credentials"
+                           f" ({response.status_code} {error}); {wrong}")
+    if error == "unauthorized_client":
+        return CheckResult("FAIL", name, "the application may not use the authorization code"
+                           " grant: enable it under Advanced > Grant Types")
+    return CheckResult("WARN", name, f"unexpected answer from {url}: {response.status_code}"
+                       f" {error or ''}; the credentials could not be checked")
+
+
 def _check_cookies(settings: Settings) -> CheckResult:
     host = urlsplit(settings.public_url).hostname
     if settings.secure_cookies:
         return CheckResult("PASS", "cookies", "served over https: Secure, __Host- prefixed,"
                            " HttpOnly, SameSite=Lax")
-    if host in ("localhost", "127.0.0.1", "::1"):
+    if is_loopback_host(host):
         return CheckResult("WARN", "cookies", "PUBLIC_URL is plain http on loopback: fine for a"
                            " demo; use https in production so cookies are Secure")
-    return CheckResult("FAIL", "cookies", f"PUBLIC_URL {settings.public_url} is plain http:"
-                       " session cookies would travel unprotected; serve it over https")
+    # Only reachable with ALLOW_INSECURE_HTTP=1 (start-up refuses it otherwise): the
+    # operator chose it for a lab, so it is not a failure, but it must not go unnoticed.
+    return CheckResult("WARN", "cookies", f"INSECURE: ALLOW_INSECURE_HTTP=1 serves PUBLIC_URL"
+                       f" {settings.public_url} over plain http. Cookies are neither Secure nor"
+                       " __Host- prefixed: anyone on the network reads them, and a page on"
+                       f" another port or subdomain of {host} can plant a session cookie (login"
+                       " CSRF). For a lab only: serve https and remove ALLOW_INSECURE_HTTP in"
+                       " production")
 
 
 def _redacted(url: str) -> str:
@@ -151,8 +220,12 @@ def run_checks(settings: Settings) -> list[CheckResult]:
         results, doc = _check_discovery(settings, http)
         if doc is not None:
             results.append(_check_jwks(settings, http, doc))
-            for path in ("/callback", "/link/callback"):
-                results.append(_check_callback(settings, http, doc, path))
+            callbacks = [_check_callback(settings, http, doc, path) for path in CALLBACK_PATHS]
+            results.extend(callbacks)
+            client_known = any(
+                r.status == "PASS" or r.message.startswith(_REFUSED_SIGN_IN) for r in callbacks
+            )
+            results.append(_check_client_credentials(settings, http, doc, client_known))
     results.append(_check_cookies(settings))
     results.append(_check_session_store(settings))
     return results

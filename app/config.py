@@ -7,6 +7,7 @@ reads `os.environ`.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -60,6 +61,8 @@ class Settings:
     metadata_schema_path: str | None = None  # JSON Schema of the editable user_metadata keys
     transaction_ttl: int = 5 * 60  # seconds a sign-in or link transaction may take
     link_connections: tuple[str, ...] = DEFAULT_LINK_CONNECTIONS  # connections /link/ accepts
+    # ALLOW_INSECURE_HTTP=1: a plain-http PUBLIC_URL on a non-loopback host (a lab only).
+    allow_insecure_http: bool = False
 
     @property
     def issuer(self) -> str:
@@ -81,6 +84,44 @@ class Settings:
         return f"{parts.scheme}://{parts.netloc}"
 
 
+def is_loopback_host(host: str | None) -> bool:
+    """True for `localhost`, 127.0.0.0/8 and ::1: names no other machine can answer for."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _flag(values: Mapping[str, str], name: str) -> bool:
+    raw = (values.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name}={raw!r} is not a yes/no value: write 1 or 0.")
+
+
+def _public_url(values: Mapping[str, str], allow_insecure_http: bool) -> str:
+    public_url = values.get("PUBLIC_URL", Settings.public_url).strip().rstrip("/")
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"PUBLIC_URL={public_url!r} is not an absolute http(s) URL of this app.")
+    # Over plain http the cookies cannot be Secure nor `__Host-` prefixed, so a page on
+    # another port or subdomain of that host could plant a session cookie (login CSRF),
+    # and anyone on the network reads them. Only loopback is safe from both.
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname) and not allow_insecure_http:
+        raise ConfigError(
+            f"PUBLIC_URL={public_url!r} uses plain http on a host other than localhost: serve"
+            " the app over https (https://...). For a lab without TLS only, set"
+            " ALLOW_INSECURE_HTTP=1 (cookies are then neither Secure nor __Host- prefixed)."
+        )
+    return public_url
+
+
 def _tenant_url(raw: str) -> str:
     raw = raw.strip().rstrip("/")
     if not raw:
@@ -96,7 +137,7 @@ def _tenant_url(raw: str) -> str:
             f"AUTH0_DOMAIN={raw!r} is not a host name or a base URL: write e.g."
             " example.eu.auth0.com or http://127.0.0.1:3001 (no path)."
         )
-    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise ConfigError(
             f"AUTH0_DOMAIN={raw!r} uses plain http: only a local tenant on a loopback address may;"
             " use the https host name of your tenant."
@@ -196,10 +237,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f" choose from: {' '.join(CURRENT_USER_SCOPES)}."
         )
 
-    public_url = get("PUBLIC_URL", Settings.public_url).strip().rstrip("/")
-    parts = urlsplit(public_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"PUBLIC_URL={public_url!r} is not an absolute http(s) URL of this app.")
+    allow_insecure_http = _flag(values, "ALLOW_INSECURE_HTTP")
+    public_url = _public_url(values, allow_insecure_http)
 
     session_type = get("SESSION_TYPE", "sqlite").strip() or "sqlite"
     if session_type == "filesystem":
@@ -259,4 +298,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         metadata_schema_path=schema_path,
         transaction_ttl=_positive_int(values, "AUTH_TRANSACTION_TTL", Settings.transaction_ttl),
         link_connections=connections or DEFAULT_LINK_CONNECTIONS,
+        allow_insecure_http=allow_insecure_http,
     )

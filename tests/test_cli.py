@@ -125,14 +125,22 @@ def test_check_passes_for_the_demo_configuration(tenant, bff_server):
 
 def test_check_names_what_to_fix(tenant, bff_server):
     results = run_checks(load_settings(_check_env(
-        tenant, bff_server, AUTH0_CLIENT_ID="no-such-client",
-        PUBLIC_URL="http://intranet.example.com", SESSION_TYPE="redis",
+        tenant, bff_server, AUTH0_CLIENT_ID="no-such-client", SESSION_TYPE="redis",
         REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
     )))
     failed = {r.name: r.message for r in results if r.status == "FAIL"}
     assert "Allowed Callback URLs" in failed["callback /callback"]
-    assert "https" in failed["cookies"]
     assert "does not answer" in failed["sessions"]
+
+
+def test_check_warns_loudly_about_the_insecure_http_opt_out(tenant, bff_server):
+    """Start-up refuses plain http on a real host name; the lab opt-out makes check warn."""
+    results = run_checks(load_settings(_check_env(
+        tenant, bff_server, PUBLIC_URL="http://intranet.example.com", ALLOW_INSECURE_HTTP="1",
+    )))
+    warned = {r.name: r.message for r in results if r.status == "WARN"}
+    assert warned["cookies"].startswith("INSECURE: ALLOW_INSECURE_HTTP=1")
+    assert "login CSRF" in warned["cookies"] and "https" in warned["cookies"]
 
 
 def test_check_command_exit_status(tenant, bff_server, tmp_path):
@@ -273,3 +281,53 @@ def test_the_readme_three_process_setup_signs_alice_in(tmp_path):
     for proc in procs:
         with pytest.raises(ProcessLookupError):
             os.killpg(proc.pid, 0)  # nothing of the group is left
+
+
+def _credentials(results) -> tuple[str, str]:
+    (result,) = [r for r in results if r.name == "client credentials"]
+    return result.status, result.message
+
+
+def test_check_passes_the_right_client_secret(tenant, bff_server, hooks):
+    status, message = _credentials(run_checks(load_settings(_check_env(tenant, bff_server))))
+    assert status == "PASS", message
+
+
+def test_check_fails_a_wrong_client_secret_and_says_which(tenant, bff_server, hooks):
+    results = run_checks(load_settings(_check_env(
+        tenant, bff_server, AUTH0_CLIENT_SECRET="not-the-secret-" + "x" * 20)))
+    status, message = _credentials(results)
+    assert status == "FAIL"
+    assert "AUTH0_CLIENT_SECRET is wrong" in message and "AUTH0_CLIENT_ID" not in message
+
+
+def test_check_with_an_unknown_client_names_both(tenant, bff_server, hooks):
+    status, message = _credentials(run_checks(load_settings(_check_env(
+        tenant, bff_server, AUTH0_CLIENT_ID="no-such-client"))))
+    assert status == "FAIL"
+    assert "AUTH0_CLIENT_ID or AUTH0_CLIENT_SECRET is wrong" in message
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "verdict"),
+    [
+        (403, {"error": "invalid_grant", "error_description": "Invalid authorization code"},
+         "PASS"),
+        (401, {"error": "access_denied", "error_description": "Unauthorized"}, "FAIL"),
+    ],
+)
+def test_check_reads_auth0s_own_answers(tenant, bff_server, hooks, status, body, verdict):
+    """Auth0 refuses a made-up code with 403 invalid_grant and bad client authentication
+    with 401 access_denied (tests/reference/AUTH0_WIRE_FACTS.md)."""
+    hooks.fault("/oauth/token", method="POST", status=status, body=body)
+    result_status, message = _credentials(
+        run_checks(load_settings(_check_env(tenant, bff_server))))
+    assert result_status == verdict, message
+
+
+def test_check_says_the_credentials_check_does_not_apply_to_a_public_client(
+    tenant, bff_server, hooks
+):
+    status, message = _credentials(run_checks(load_settings(_check_env(
+        tenant, bff_server, AUTH0_CLIENT_SECRET=""))))
+    assert status == "SKIP" and "public client" in message

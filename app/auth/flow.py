@@ -7,6 +7,9 @@ Contract:
   transaction, turns a code into tokens (code flow) or takes them from the form_post
   (implicit), and validates the ID and access tokens. Raises `CallbackFailed` (code,
   detail, retry URL) for everything that must not sign anyone in; nothing is stored then.
+- `check_secondary(finished, primary_sub)`: a link callback's identity is another
+  account than the primary (`link_same_account`) and belongs to the connection the
+  user chose (`link_wrong_connection`), or `CallbackFailed` is raised.
 """
 
 from __future__ import annotations
@@ -35,6 +38,13 @@ LINK_SCOPES = ("read:current_user",)
 #: The tenant's error codes that a `prompt=none` attempt answers when the user must
 #: sign in interactively.
 INTERACTION_ERRORS = frozenset({"login_required", "consent_required", "interaction_required"})
+
+
+#: Database connections: their users' ids start with `auth0|` whatever the connection's
+#: name. Every other connection is a social one (`<strategy>|<id>`, and Auth0 names a
+#: social connection after its strategy) or an enterprise one (`<strategy>|<name>|<id>`).
+DATABASE_CONNECTIONS = frozenset({"Username-Password-Authentication"})
+DATABASE_PROVIDER = "auth0"
 
 
 class CallbackFailed(Exception):
@@ -91,11 +101,14 @@ def begin(
     max_age: int | None = None,
     connection: str | None = None,
     session_id: str | None = None,
+    login_hint: str | None = None,
 ) -> Started:
     settings = auth.settings
     params: dict[str, Any] = {"audience": settings.audience}
     if prompt:
         params["prompt"] = prompt
+    if login_hint:
+        params["login_hint"] = login_hint
     if max_age is not None:
         params["max_age"] = str(max_age)
     if connection:
@@ -129,6 +142,11 @@ def begin(
         cookie_value=binding,
         cookie_max_age=settings.transaction_ttl,
     )
+
+
+def started_at(auth: AuthServices, transaction: Transaction) -> float:
+    """When the user asked to sign in (`begin` gave the transaction TRANSACTION_TTL)."""
+    return transaction.expires_at - auth.settings.transaction_ttl
 
 
 def retry_url_for(transaction: Transaction | None) -> str:
@@ -166,18 +184,23 @@ def finish(
             400, "invalid_response", "The sign-in response came back in an unexpected way.",
             transaction, kind,
         )
+    # Code flow: the tokens come from our own request to the token endpoint. Implicit:
+    # they were posted to us, and anyone can post (see jwks.py on refetching keys).
+    from_token_endpoint = transaction.flow == "code"
     try:
         tokens = _tokens(auth, transaction, params)
         id_claims = auth.validator.id_token(
             tokens.get("id_token", ""),
             nonce=transaction.nonce,
             access_token_for_at_hash=(
-                tokens.get("access_token", "") if transaction.flow == "implicit" else None
+                None if from_token_endpoint else tokens.get("access_token", "")
             ),
             max_age=transaction.max_age,
+            from_token_endpoint=from_token_endpoint,
         )
         access_claims = auth.validator.access_token(
-            tokens.get("access_token", ""), sub=id_claims["sub"]
+            tokens.get("access_token", ""), sub=id_claims["sub"],
+            from_token_endpoint=from_token_endpoint,
         )
     except InvalidToken as error:
         raise _failed(
@@ -190,6 +213,43 @@ def finish(
             f"The sign-in service did not complete the sign-in: {error}.", transaction, kind,
         ) from None
     return Finished(transaction, tokens, id_claims, access_claims)
+
+
+def sub_belongs_to(sub: str, connection: str) -> bool:
+    """Whether a user id (`sub`) is an account of `connection`, read from its prefix.
+
+    The tenant may show other ways to sign in on the way (a social stand-in's "back to
+    the login page", a database form): what comes back is whatever account the person
+    ended up in, not necessarily one of the connection the link was started for.
+    """
+    provider, _, rest = sub.partition("|")
+    if not rest:
+        return False
+    if connection in DATABASE_CONNECTIONS:
+        return provider == DATABASE_PROVIDER
+    if provider == connection:
+        return True
+    # Enterprise connections put the connection's own name second.
+    return provider != DATABASE_PROVIDER and rest.split("|", 1)[0] == connection
+
+
+def check_secondary(finished: Finished, primary_sub: str) -> None:
+    """Refuse a link callback whose identity is not one the user can mean to link."""
+    transaction = finished.transaction
+    sub = finished.id_claims["sub"]
+    connection = transaction.connection or ""
+    if sub == primary_sub:
+        raise _failed(
+            400, "link_same_account",
+            "That is this account (or an identity already linked to it): sign in with"
+            " the other account you want to link.", transaction, "link",
+        )
+    if not sub_belongs_to(sub, connection):
+        raise _failed(
+            400, "link_wrong_connection",
+            f"You signed in with another method than {connection}, so nothing was linked."
+            f" To link {connection}, sign in with {connection} itself.", transaction, "link",
+        )
 
 
 def _tokens(auth: AuthServices, transaction: Transaction, params: dict[str, str]) -> dict:

@@ -1,14 +1,23 @@
 """The tenant's signing keys: a JWKS fetched once, cached, refetched sparingly.
 
-Contract: `JwksCache.key_for(kid)` returns the RSA public key for `kid` (or, when
-`kid` is None, the only key published) or raises `UnknownKey`/`JwksUnavailable`.
+Contract: `JwksCache.key_for(kid, trusted=...)` returns the RSA public key for `kid`
+(or, when `kid` is None, the only key published) or raises `UnknownKey`/`JwksUnavailable`.
 
 - The first use fetches the JWKS; afterwards it is refreshed in passing every
   `MAX_AGE` seconds. A failed fetch keeps the cached keys (a JWKS outage does not
   stop tokens signed by a known key).
-- An unknown `kid` forces one refetch, so a freshly rotated key is accepted. Forced
-  refetches are rate limited to one per `FORCED_REFETCH_INTERVAL` seconds, so a
-  flood of tokens with made-up `kid`s cannot hammer the tenant.
+- An unknown `kid` forces a refetch, so a freshly rotated key is accepted. How often
+  depends on who brought the token:
+  - `trusted=True`: the BFF fetched it itself from the tenant's token endpoint (code
+    exchange, refresh), so a new `kid` in it means the tenant signs with a new key.
+    Such tokens force at most one refetch per `TRUSTED_REFETCH_INTERVAL` seconds.
+  - `trusted=False`: it was posted to us (back-channel logout, an implicit-flow
+    `form_post`), by anyone, with any `kid`. All of those together force at most one
+    refetch per `UNTRUSTED_REFETCH_INTERVAL` seconds.
+  The two allowances are separate: a flood of made-up `kid`s uses up only the
+  untrusted one, so a sign-in with a freshly rotated key still succeeds at once
+  while the flood makes the BFF fetch the JWKS no more than a few times a minute.
+  Both are per process (per gunicorn worker).
 """
 
 from __future__ import annotations
@@ -24,7 +33,10 @@ from jwt.exceptions import PyJWKError
 log = logging.getLogger(__name__)
 
 MAX_AGE = 10 * 60
-FORCED_REFETCH_INTERVAL = 30.0
+#: Seconds between two refetches forced by tokens from the tenant's token endpoint.
+TRUSTED_REFETCH_INTERVAL = 5.0
+#: Seconds between two refetches forced by tokens anyone can post to us (3 a minute).
+UNTRUSTED_REFETCH_INTERVAL = 20.0
 OUTAGE_RETRY = 30.0
 
 
@@ -43,16 +55,18 @@ class JwksCache:
         self._lock = threading.Lock()
         self._keys: dict[str | None, PyJWK] = {}
         self._fetched_at: float | None = None
-        self._forced_at: float | None = None
+        # When each kind of carrier last forced a refetch (see the module docstring).
+        self._forced_at: dict[bool, float] = {}
 
-    def key_for(self, kid: str | None):
-        """The verification key for `kid`; see the module docstring for the fetch rules."""
+    def key_for(self, kid: str | None, *, trusted: bool = False):
+        """The verification key for `kid`; see the module docstring for the fetch rules.
+        `trusted`: the token came from the tenant's token endpoint, not from a request."""
         with self._lock:
             if self._fetched_at is None or time.monotonic() - self._fetched_at > MAX_AGE:
                 self._fetch(required=not self._keys)
             key = self._lookup(kid)
-            if key is None and self._may_force():
-                self._forced_at = time.monotonic()
+            if key is None and self._may_force(trusted):
+                self._forced_at[trusted] = time.monotonic()
                 self._fetch(required=False)
                 key = self._lookup(kid)
         if key is None:
@@ -65,10 +79,10 @@ class JwksCache:
         # A token without kid is acceptable only while exactly one key is published.
         return next(iter(self._keys.values())) if len(self._keys) == 1 else None
 
-    def _may_force(self) -> bool:
-        return self._forced_at is None or (
-            time.monotonic() - self._forced_at >= FORCED_REFETCH_INTERVAL
-        )
+    def _may_force(self, trusted: bool) -> bool:
+        last = self._forced_at.get(trusted)
+        interval = TRUSTED_REFETCH_INTERVAL if trusted else UNTRUSTED_REFETCH_INTERVAL
+        return last is None or time.monotonic() - last >= interval
 
     def _fetch(self, *, required: bool) -> None:
         try:

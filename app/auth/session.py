@@ -237,6 +237,12 @@ def session_id() -> str | None:
     return data["id"] if data else None
 
 
+def signed_in_sub() -> str | None:
+    """The signed-in user's `sub` as the session recorded it, without loading anything."""
+    data = session.get(_SESSION_KEY)
+    return data["sub"] if data else None
+
+
 def save_pending_link(link: PendingLink) -> None:
     auth = services()
     sid = session_id()

@@ -6,6 +6,11 @@ Contract: each `TokenValidator` method returns the validated claims or raises
 - The algorithm is pinned to RS256; the token's `alg` header is never trusted.
 - The key is chosen by `kid` from the tenant's JWKS (one refetch on a miss, see
   `jwks.py`); a token without `kid` is accepted only while one key is published.
+  `from_token_endpoint` says who brought the token, which decides how readily an
+  unknown `kid` refetches the JWKS: True (the default) for tokens the BFF fetched
+  itself from the tenant's token endpoint (code exchange, `refresh.py`), False for
+  tokens posted to us (the implicit flow's form_post). Logout tokens are always
+  posted to us.
 - `iss` exact, `exp` and `iat` required, with one named `LEEWAY` for clock skew.
 - ID token: `aud` contains the client id, `azp` is the client id when present (and
   required when `aud` has several values), `sub`, `nonce`, `at_hash` when asked
@@ -57,9 +62,12 @@ class TokenValidator:
         nonce: str,
         access_token_for_at_hash: str | None = None,
         max_age: int | None = None,
+        from_token_endpoint: bool = True,
     ) -> dict[str, Any]:
         """Validate an ID token; `access_token_for_at_hash` makes `at_hash` mandatory."""
-        claims = self._decode(raw, audience=self.client_id, what="ID token")
+        claims = self._decode(
+            raw, audience=self.client_id, what="ID token", trusted=from_token_endpoint
+        )
         self._check_azp(claims, "ID token")
         if not isinstance(claims.get("nonce"), str) or not hmac.compare_digest(
             claims["nonce"], nonce
@@ -81,9 +89,13 @@ class TokenValidator:
                 raise InvalidToken("ID token: the authentication is older than max_age allows")
         return claims
 
-    def access_token(self, raw: str, *, sub: str) -> dict[str, Any]:
+    def access_token(
+        self, raw: str, *, sub: str, from_token_endpoint: bool = True
+    ) -> dict[str, Any]:
         """Validate a Management API access token issued to this client for user `sub`."""
-        claims = self._decode(raw, audience=self.api_audience, what="access token")
+        claims = self._decode(
+            raw, audience=self.api_audience, what="access token", trusted=from_token_endpoint
+        )
         if claims["sub"] != sub:
             raise InvalidToken("access token: sub differs from the ID token's")
         if claims.get("azp") != self.client_id:
@@ -94,7 +106,9 @@ class TokenValidator:
 
     def logout_token(self, raw: str) -> dict[str, Any]:
         """Validate a back-channel logout token (replay of `jti` is the caller's check)."""
-        claims = self._decode(raw, audience=self.client_id, what="logout token", sub=False)
+        claims = self._decode(
+            raw, audience=self.client_id, what="logout token", sub=False, trusted=False
+        )
         if "nonce" in claims:
             raise InvalidToken("logout token: must not carry a nonce")
         events = claims.get("events")
@@ -108,7 +122,9 @@ class TokenValidator:
             raise InvalidToken("logout token: issued too long ago")
         return claims
 
-    def _decode(self, raw: str, *, audience: str, what: str, sub: bool = True) -> dict[str, Any]:
+    def _decode(
+        self, raw: str, *, audience: str, what: str, trusted: bool, sub: bool = True
+    ) -> dict[str, Any]:
         if not isinstance(raw, str) or not raw:
             raise InvalidToken(f"{what}: missing")
         try:
@@ -121,7 +137,7 @@ class TokenValidator:
         if kid is not None and not isinstance(kid, str):
             raise InvalidToken(f"{what}: kid is not a string")
         try:
-            key = self.jwks.key_for(kid)
+            key = self.jwks.key_for(kid, trusted=trusted)
         except UnknownKey:
             raise InvalidToken(f"{what}: signed by a key the tenant does not publish") from None
         except JwksUnavailable as error:

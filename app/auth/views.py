@@ -1,4 +1,5 @@
-"""The auth routes: /login, /callback, /logout, /backchannel-logout, /link/*, /bff/user.
+"""The auth routes: /login, /callback, /logout, /backchannel-logout, /link/*, /bff/user,
+and the account-switch choice (/login/choose, /login/continue, /login/previous-account).
 
 Thin views: they read the request, call `flow`, `session` or `logout`, and shape the
 response. Every response here is `Cache-Control: no-store`.
@@ -9,13 +10,22 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Blueprint, Response, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..selfservice.features import features_for, missing_scopes_for
 from ..web import csrf, embed
 from ..web.problems import Problem, problem_response, wants_json
 from ..web.security import no_store
-from . import flow, logout, session, transactions
+from . import account_switch, flow, logout, session, transactions
 from .oauth_client import TenantError
 from .services import services
 from .tokens import InvalidToken
@@ -48,6 +58,55 @@ def login() -> Response:
 def callback() -> Response:
     """The tenant's answer to /login (query for the code flow, form_post for implicit)."""
     return _callback("login")
+
+
+@bp.get("/login/choose")
+def choose_account() -> Response:
+    """The page a silent switch of account stops at (see account_switch.py)."""
+    auth = services()
+    record = auth.store.get(_choice_key())
+    if record is None:
+        raise _choice_expired()
+    return make_response(render_template(
+        "account_switch.html",
+        continue_as=record["continue_as"],
+        previous=record["previous"],
+        previous_url=url_for("auth.login_as_previous", returnTo=record["return_to"]),
+    ))
+
+
+@bp.post("/login/continue")
+@csrf.exempt
+def continue_sign_in() -> Response:
+    """Continue as the account the tenant chose: completes the parked sign-in. A plain
+    form of our own page (so no CSRF header): same origin, and the SameSite=Lax choice
+    cookie, prove it."""
+    auth = services()
+    csrf.check_origin(frozenset({auth.settings.public_origin}))
+    record = account_switch.take(auth.store, request.cookies.get(_choice_cookie()))
+    if record is None:
+        raise _choice_expired()
+    return _complete_sign_in(record["id_claims"], record["access_claims"], record["tokens"],
+                             record["return_to"])
+
+
+@bp.get("/login/previous-account")
+def login_as_previous() -> Response:
+    """Sign in as this browser's last user: the tenant's form, prefilled for them."""
+    auth = services()
+    account_switch.take(auth.store, request.cookies.get(_choice_cookie()))
+    previous = account_switch.last_user(
+        auth.settings, request.cookies.get(account_switch.last_user_cookie(auth.settings))
+    )
+    response = _start(
+        "login",
+        redirect_uri=_external("auth.callback"),
+        return_to=session.safe_return_to(request.args.get("returnTo")),
+        prompt="login",
+        login_hint=previous.hint if previous else None,
+    )
+    response.delete_cookie(_choice_cookie(), **_cookie_flags())
+    return response
 
 
 @bp.get("/link/<connection>")
@@ -137,13 +196,8 @@ def _start(kind: str, **kwargs) -> Response:
         ).with_headers(Retry_After="5") from None
     response = redirect(started.url, 302)
     response.set_cookie(
-        started.cookie_name,
-        started.cookie_value,
-        max_age=started.cookie_max_age,
-        path="/",
-        secure=services().settings.secure_cookies,
-        httponly=True,
-        samesite="Lax",
+        started.cookie_name, started.cookie_value, max_age=started.cookie_max_age,
+        **_cookie_flags(),
     )
     return response
 
@@ -186,25 +240,23 @@ def _callback(kind: str) -> Response:
     except flow.CallbackFailed as failed:
         if failed.interactive_retry:
             return redirect(failed.retry_url, 303)
-        raise Problem(
-            failed.status, failed.code, failed.detail, retry_url=failed.retry_url
-        ) from None
+        raise _problem(failed) from None
 
     transaction = finished.transaction
     if kind == "login":
-        session.start_session(
-            id_claims=finished.id_claims,
-            access_claims=finished.access_claims,
-            tokens=finished.tokens,
-        )
-        response = redirect(transaction.return_to, 303)
+        response = _sign_in_or_ask(auth, finished)
     else:
-        if session.session_id() is None or session.session_id() != transaction.session_id:
+        primary_sub = session.signed_in_sub()
+        if primary_sub is None or session.session_id() != transaction.session_id:
             raise Problem(
                 400, "link_session_changed",
                 "You signed out or in as someone else while linking. Start again.",
                 retry_url=url_for("auth.link", connection=transaction.connection),
             )
+        try:
+            flow.check_secondary(finished, primary_sub)
+        except flow.CallbackFailed as failed:
+            raise _problem(failed) from None
         session.add_tenant_session(finished.id_claims)
         session.save_pending_link(
             session.PendingLink(
@@ -218,13 +270,80 @@ def _callback(kind: str) -> Response:
         # PENDING_LINK_ROUTE, or the pop-up's end page when an embedded UI opened it.
         response = redirect(transaction.return_to, 303)
     response.delete_cookie(
-        flow.binding_cookie_name(auth.settings, transaction.state),
-        path="/",
-        secure=auth.settings.secure_cookies,
-        httponly=True,
-        samesite="Lax",
+        flow.binding_cookie_name(auth.settings, transaction.state), **_cookie_flags()
     )
     return response
+
+
+def _sign_in_or_ask(auth, finished: flow.Finished) -> Response:
+    """Start the session, unless the tenant silently signed this browser in to another
+    account than the one it last used: then park the sign-in and ask (`choose_account`)."""
+    settings = auth.settings
+    transaction = finished.transaction
+    previous = account_switch.silent_switch(
+        settings,
+        request.cookies.get(account_switch.last_user_cookie(settings)),
+        finished.id_claims,
+        flow.started_at(auth, transaction),
+    )
+    if previous is None:
+        return _complete_sign_in(finished.id_claims, finished.access_claims, finished.tokens,
+                                 transaction.return_to)
+    log.info("sign-in as another account than this browser's last one: asking first")
+    handle = account_switch.park(auth.store, {
+        "id_claims": finished.id_claims,
+        "access_claims": finished.access_claims,
+        "tokens": finished.tokens,
+        "return_to": transaction.return_to,
+        "continue_as": account_switch.display_hint(finished.id_claims),
+        "previous": previous.hint,
+    })
+    response = redirect(url_for("auth.choose_account"), 303)
+    response.set_cookie(
+        _choice_cookie(), handle, max_age=account_switch.CHOICE_TTL, **_cookie_flags()
+    )
+    return response
+
+
+def _complete_sign_in(id_claims: dict, access_claims: dict, tokens: dict,
+                      return_to: str) -> Response:
+    settings = services().settings
+    session.start_session(id_claims=id_claims, access_claims=access_claims, tokens=tokens)
+    response = redirect(return_to, 303)
+    account_switch.remember(response, settings, id_claims)
+    if request.cookies.get(_choice_cookie()):
+        response.delete_cookie(_choice_cookie(), **_cookie_flags())
+    return response
+
+
+def _choice_cookie() -> str:
+    return account_switch.choice_cookie(services().settings)
+
+
+def _choice_key() -> str:
+    return account_switch.key(request.cookies.get(_choice_cookie()) or "")
+
+
+def _choice_expired() -> Problem:
+    return Problem(
+        400, "sign_in_choice_expired",
+        "This choice is no longer open (it was made, or it expired). Sign in again.",
+        retry_url=url_for("auth.login"),
+    )
+
+
+def _cookie_flags() -> dict:
+    """Every cookie of the auth routes: host-only, the whole app, HttpOnly, Lax."""
+    return {"path": "/", "secure": services().settings.secure_cookies, "httponly": True,
+            "samesite": "Lax"}
+
+
+def _problem(failed: flow.CallbackFailed) -> Problem:
+    return Problem(failed.status, failed.code, failed.detail, retry_url=failed.retry_url)
+
+
+def _app_path(path: str) -> str:
+    return request.script_root + path
 
 
 def _external(endpoint: str) -> str:

@@ -46,9 +46,17 @@ def check_request() -> None:
         return
     if request.headers.get(HEADER) != "1":
         raise Problem(403, "csrf_failed", f"The request lacks the {HEADER}: 1 header.")
+    check_origin()
+
+
+def check_origin(allowed: frozenset[str] | None = None) -> None:
+    """Raise the 403 problem unless the request shows it comes from one of `allowed`
+    (default: `allowed_origins()`), by `Origin` or without it `Sec-Fetch-Site:
+    same-origin`. Exempt views that receive a plain HTML form of this app (which
+    cannot send the CSRF header) call it themselves."""
     origin = request.headers.get("Origin")
     if origin is not None:
-        if origin not in allowed_origins():
+        if origin not in (allowed_origins() if allowed is None else allowed):
             raise Problem(403, "csrf_failed", "The request comes from an origin not allowed here.")
     elif request.headers.get("Sec-Fetch-Site") != "same-origin":
         raise Problem(403, "csrf_failed", "The request does not show that it comes from this site.")

@@ -52,10 +52,15 @@ def problem_response(problem: Problem) -> Response:
     return response
 
 
+def is_json_path(path: str) -> bool:
+    """True under `/api/` and `/bff/` (below any mount prefix): the JSON endpoints,
+    whether or not a route matches there."""
+    return "/api/" in path or "/bff/" in path
+
+
 def wants_json() -> bool:
     """True for the JSON API, the session endpoints, and clients that prefer JSON."""
-    path = request.path
-    if "/api/" in path or "/bff/" in path:
+    if is_json_path(request.path):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json", PROBLEM_JSON])
     return best in ("application/json", PROBLEM_JSON)

@@ -3,14 +3,20 @@
 Contract: every response gets a strict Content-Security-Policy (scripts and styles
 from this origin only, nothing inline), `frame-ancestors` limited to this origin
 plus EMBED_ALLOWED_ORIGINS, `X-Content-Type-Options: nosniff`, a `Referrer-Policy`,
-and HSTS when PUBLIC_URL is https. A view may set its own header first; it is kept.
+and HSTS when PUBLIC_URL is https. Every JSON answer (any path under `/api/` or
+`/bff/`, routed or not, and any JSON or problem+json body) is `Cache-Control:
+no-store` unless its view chose a `Cache-Control` itself. A view may set its own
+header first; it is kept.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from ..config import Settings
+from .problems import PROBLEM_JSON, is_json_path
+
+_JSON_TYPES = frozenset({"application/json", PROBLEM_JSON})
 
 
 def content_security_policy(settings: Settings) -> str:
@@ -54,4 +60,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     def _security_headers(response: Response) -> Response:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
+        # One place for every JSON answer, errors included: a 404 or 405 under /api/
+        # reaches no blueprint's hook, and a shared cache must never keep a JSON answer.
+        if is_json_path(request.path) or response.mimetype in _JSON_TYPES:
+            response.headers.setdefault("Cache-Control", "no-store")
         return response

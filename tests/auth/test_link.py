@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import sqlite3
 import time
 from urllib.parse import urljoin
@@ -9,9 +11,10 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
+from app.tenant.directory.demo import ALICE_ID, BOB_ID
 from tests.support.backchannel import logout_claims
 from tests.support.login import sign_in
-from tests.support.tenant import submit_form
+from tests.support.tenant import ALICE, BOB, submit_form
 
 API_HEADERS = {"Accept": "application/json"}
 
@@ -129,3 +132,71 @@ def test_a_logout_token_for_the_link_sid_but_another_user_ends_nothing(
                                timeout=10)
         assert answer.status_code == 200
         assert http.get(bff_url + "/bff/user", timeout=10).status_code == 200
+
+
+def back_to_the_login_page(http: requests.Session, stand_in: requests.Response):
+    """The social stand-in's "Back to the login page" link, followed."""
+    match = re.search(r'<a href="([^"]+)">Back to the login page</a>', stand_in.text)
+    assert match, stand_in.text[:500]
+    page = http.get(urljoin(stand_in.url, html.unescape(match.group(1))), timeout=10)
+    assert page.status_code == 200 and "password" in page.text, page.text[:300]
+    return page
+
+
+def sign_in_instead_with_a_password(http, bff_url, connection, user) -> requests.Response:
+    """Start linking `connection`, but sign in on the tenant's database form as `user`."""
+    stand_in = http.get(f"{bff_url}/link/{connection}", timeout=10)
+    assert stand_in.status_code == 200, stand_in.text[:300]
+    page = back_to_the_login_page(http, stand_in)
+    return submit_form(http, page, allow_redirects=True, username=user[0], password=user[1])
+
+
+def assert_nothing_pending(http, bff_url, email):
+    user = http.get(bff_url + "/bff/user", timeout=10)
+    assert user.status_code == 200 and user.json()["user"]["email"] == email
+    pending = http.get(bff_url + "/api/me/link", headers=API_HEADERS, timeout=10)
+    assert pending.status_code == 404, pending.text
+
+
+@pytest.mark.parametrize("flow", ["code", "implicit"])
+def test_a_password_account_is_not_linked_as_github(make_bff, bff_server, hooks, flow):
+    """§4.2: the stand-in offers a way back to the login page; whatever account comes
+    back must be one of the connection the user chose, or nothing is linked."""
+    make_bff(AUTH0_FLOW=flow)
+    bff_url = bff_server.url
+    with requests.Session() as http:
+        sign_in(http, bff_url)
+        bob_before = hooks.user(BOB_ID)["identities"]
+        answer = sign_in_instead_with_a_password(http, bff_url, "github", BOB)
+        if flow == "implicit":
+            answer = submit_form(http, answer, allow_redirects=True)
+        assert answer.url.startswith(bff_url + "/link/callback"), answer.url
+        assert answer.status_code == 400
+        assert "<code>link_wrong_connection</code>" in answer.text
+        assert "sign in with github" in answer.text
+        assert_nothing_pending(http, bff_url, ALICE[0])
+        assert hooks.user(BOB_ID)["identities"] == bob_before
+        assert [i["provider"] for i in hooks.user(ALICE_ID)["identities"]] == ["auth0"]
+
+
+def test_the_primary_account_itself_is_not_offered_for_linking(bff, bff_server, hooks):
+    """Bob starts a GitHub link and signs in as bob again: "that is this account"."""
+    bff_url = bff_server.url
+    with requests.Session() as http:
+        sign_in(http, bff_url, *BOB)
+        answer = sign_in_instead_with_a_password(http, bff_url, "github", BOB)
+        assert answer.status_code == 400
+        assert "<code>link_same_account</code>" in answer.text
+        assert_nothing_pending(http, bff_url, BOB[0])
+
+
+def test_linking_the_database_connection_to_itself_is_refused(bff, bff_server, hooks):
+    bff_url = bff_server.url
+    with requests.Session() as http:
+        sign_in(http, bff_url, *BOB)
+        page = http.get(f"{bff_url}/link/Username-Password-Authentication", timeout=10)
+        answer = submit_form(http, page, allow_redirects=True, username=BOB[0],
+                             password=BOB[1])
+        assert answer.status_code == 400
+        assert "<code>link_same_account</code>" in answer.text
+        assert_nothing_pending(http, bff_url, BOB[0])

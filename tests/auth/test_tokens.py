@@ -177,14 +177,50 @@ def test_a_rotated_key_is_fetched_once_and_accepted(keys, validator):
     assert keys.fetches == 2
 
 
-def test_unknown_kids_cannot_hammer_the_tenant(keys, validator):
+def forged(claims, i: int) -> str:
+    """A token with a made-up kid, signed by a key nobody publishes."""
+    return jwt.encode(claims, _private_key("rogue"), algorithm="RS256",
+                      headers={"kid": f"rogue-{i}"})
+
+
+@pytest.mark.parametrize("from_token_endpoint", [True, False])
+def test_unknown_kids_cannot_hammer_the_tenant(keys, validator, from_token_endpoint):
     validator.id_token(sign(keys, id_claims()), nonce="n-1")
-    rogue = _private_key("rogue")
     for i in range(20):
-        token = jwt.encode(id_claims(), rogue, algorithm="RS256", headers={"kid": f"rogue-{i}"})
         with pytest.raises(InvalidToken, match="does not publish"):
-            validator.id_token(token, nonce="n-1")
+            validator.id_token(forged(id_claims(), i), nonce="n-1",
+                               from_token_endpoint=from_token_endpoint)
     assert keys.fetches == 2  # the first fetch, and one forced refetch for all twenty
+
+
+def test_forged_kids_posted_to_us_cannot_hold_off_a_rotated_key(keys, validator):
+    """A flood of made-up kids at the back channel uses up the posted tokens' allowance
+    only: a token from the token endpoint signed by a freshly rotated key is accepted."""
+    validator.id_token(sign(keys, id_claims()), nonce="n-1")
+    for i in range(20):
+        with pytest.raises(InvalidToken, match="does not publish"):
+            validator.logout_token(forged(logout_claims(jti=f"j-{i}"), i))
+    assert keys.fetches == 2
+    keys.add_key("k2")
+    assert validator.id_token(sign(keys, id_claims(), kid="k2"), nonce="n-1",
+                              from_token_endpoint=True)
+    assert keys.fetches == 3
+
+
+def test_posted_tokens_share_one_small_allowance(keys, validator):
+    """After a flood, a posted token with a new kid waits for the next untrusted refetch,
+    which comes UNTRUSTED_REFETCH_INTERVAL seconds after the last one."""
+    validator.id_token(sign(keys, id_claims()), nonce="n-1")
+    with pytest.raises(InvalidToken, match="does not publish"):
+        validator.logout_token(forged(logout_claims(), 0))
+    keys.add_key("k2")
+    posted = sign(keys, logout_claims(jti="j-2"), kid="k2")
+    with pytest.raises(InvalidToken, match="does not publish"):
+        validator.logout_token(posted)
+    assert keys.fetches == 2
+    validator.jwks._forced_at[False] -= jwks_module.UNTRUSTED_REFETCH_INTERVAL  # time passes
+    assert validator.logout_token(posted)
+    assert keys.fetches == 3
 
 
 def test_a_jwks_outage_keeps_known_keys_working(keys, validator):

@@ -68,3 +68,30 @@ def test_x_forwarded_proto_does_not_change_cookies_or_hsts(bff, bff_server):
     assert cookie.startswith("selfserve-tx-") and "Secure" not in cookie
     assert "Strict-Transport-Security" not in response.headers
     assert "evil" not in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/api/no-such-endpoint", 404),
+        ("GET", "/bff/no-such-endpoint", 404),
+        ("PUT", "/bff/user", 405),
+        ("PUT", "/api/openapi.json", 405),
+        ("GET", "/no-such-page", 404),  # problem+json for a client that asks for JSON
+    ],
+)
+def test_json_errors_are_never_cached(bff, bff_server, method, path, status):
+    """Routing errors reach no blueprint's hook: the app-wide one marks them no-store."""
+    url = bff_server.url
+    response = requests.request(
+        method, url + path, timeout=10,
+        headers={"X-CSRF": "1", "Origin": url, "Accept": "application/json"},
+    )
+    assert response.status_code == status, response.text[:200]
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.headers.get("Cache-Control") == "no-store"
+
+
+def test_the_spa_shell_keeps_its_own_cache_policy(bff, bff_server):
+    response = requests.get(bff_server.url + "/", timeout=10)
+    assert response.headers.get("Cache-Control") == "no-cache"

@@ -9,6 +9,8 @@ its login form again (wrong password).
 
 from __future__ import annotations
 
+import time
+
 import requests
 
 from tests.support.tenant import Form, parse_forms, submit_form
@@ -55,3 +57,12 @@ def sign_in(
         else:
             return response
     raise AssertionError("sign-in did not finish")
+
+
+def wait_for_the_next_second(after: float) -> None:
+    """ID tokens' `auth_time` has whole seconds: wait until the clock has left the second
+    of `after`, so that a sign-in started now is later than an authentication before it."""
+    deadline = time.monotonic() + 5
+    while int(time.time()) <= int(after):
+        assert time.monotonic() < deadline, "the clock did not advance to the next second"
+        time.sleep(0.05)

@@ -19,7 +19,8 @@ def _clean_environment(monkeypatch, tmp_path):
                  "AUTH0_FLOW", "AUTH0_SCOPES", "PUBLIC_URL", "SESSION_TYPE", "REDIS_URL",
                  "REDIS_CLUSTER_NODES", "DATA_DIR", "SESSION_DIR",
                  "EMBED_ALLOWED_ORIGINS", "METADATA_SCHEMA", "SESSION_IDLE_TIMEOUT",
-                 "SESSION_ABSOLUTE_TIMEOUT", "HTTP_TIMEOUT", "AUTH_TRANSACTION_TTL"):
+                 "SESSION_ABSOLUTE_TIMEOUT", "HTTP_TIMEOUT", "AUTH_TRANSACTION_TTL",
+                 "ALLOW_INSECURE_HTTP"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -133,3 +134,39 @@ def test_scopes_are_a_chosen_subset():
     scopes = "read:current_user,update:current_user_metadata"
     settings = load_settings({**GOOD, "AUTH0_SCOPES": scopes})
     assert settings.scopes == ("read:current_user", "update:current_user_metadata")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://account.example.com", "http://10.0.0.5:8000", "http://localhost.example.com",
+            "http://[2001:db8::1]:8000"],
+)
+def test_plain_http_on_a_real_host_is_refused(url):
+    """Over http cookies are neither Secure nor __Host-: a page on another port or
+    subdomain could plant a session cookie. Only loopback may run without TLS."""
+    with pytest.raises(ConfigError, match="PUBLIC_URL.*ALLOW_INSECURE_HTTP"):
+        load_settings({**GOOD, "PUBLIC_URL": url})
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        create_app({**GOOD, "PUBLIC_URL": url})
+
+
+@pytest.mark.parametrize(
+    "url", ["http://localhost:8000", "http://127.0.0.1:8000", "http://127.1.2.3",
+            "http://[::1]:8000", "https://account.example.com"],
+)
+def test_https_or_loopback_is_accepted(url):
+    settings = load_settings({**GOOD, "PUBLIC_URL": url})
+    assert settings.public_url == url
+    assert settings.allow_insecure_http is False
+
+
+def test_the_lab_opt_out_allows_plain_http_and_says_so():
+    settings = load_settings(
+        {**GOOD, "PUBLIC_URL": "http://account.example.com", "ALLOW_INSECURE_HTTP": "1"}
+    )
+    assert settings.public_url == "http://account.example.com"
+    assert settings.allow_insecure_http and not settings.secure_cookies
+
+
+def test_the_opt_out_takes_only_a_yes_or_no():
+    with pytest.raises(ConfigError, match="ALLOW_INSECURE_HTTP"):
+        load_settings({**GOOD, "ALLOW_INSECURE_HTTP": "please"})
