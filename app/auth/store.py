@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import logging
 import secrets
 import time
@@ -76,7 +77,12 @@ class Store(Protocol):
 
 
 def encode(value: Any) -> bytes:
-    return _encoder.encode(value)
+    try:
+        return _encoder.encode(value)
+    except UnicodeEncodeError:
+        # A lone UTF-16 surrogate (the tenant may hold one, written by another client)
+        # has no UTF-8 form; msgspec refuses it, the standard library escapes it.
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode()
 
 
 def decode(raw: bytes | str | None, key: str) -> Any | None:
@@ -86,6 +92,11 @@ def decode(raw: bytes | str | None, key: str) -> Any | None:
     try:
         return _decoder.decode(raw)
     except msgspec.DecodeError:
+        pass
+    try:
+        # What `encode` escaped with the standard library (a lone surrogate).
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
         # Only the key's kind: the rest may be a session id, as good as a cookie.
         log.warning("store: the value of a %r key is not JSON; treated as absent",
                     key.split(":", 1)[0])

@@ -15,13 +15,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
+
+from tests.support.waiting import wait_until
 
 TIMEOUT = 10
 
@@ -117,23 +118,16 @@ class TenantHooks:
         return self._call("GET", "backchannel-deliveries")
 
     def wait_for_deliveries(
-        self, count: int = 1, *, uri: str | None = None, seconds: float = 15
+        self, count: int = 1, *, uri: str | None = None, seconds: float = 30
     ) -> list[dict[str, Any]]:
-        """Poll until `count` deliveries (to `uri`, if given) are over; those deliveries.
-        Raises AssertionError with what was seen when the deadline passes."""
-        deadline = time.monotonic() + seconds
-        seen: list[dict[str, Any]] = []
-        while time.monotonic() < deadline:
-            try:
-                seen = [d for d in self.backchannel_deliveries() if uri in (None, d["uri"])]
-            except requests.RequestException:
-                seen = []  # the tenant is busy or restarting: ask again
-            if len(seen) >= count:
-                return seen
-            time.sleep(0.05)
-        raise AssertionError(
-            f"waited {seconds}s for {count} back-channel deliveries to {uri or 'any URI'};"
-            f" saw {seen}")
+        """Wait until `count` deliveries (to `uri`, if given) are over; those deliveries."""
+
+        def delivered() -> list[dict[str, Any]]:
+            seen = [d for d in self.backchannel_deliveries() if uri in (None, d["uri"])]
+            return seen if len(seen) >= count else []
+
+        return wait_until(delivered, f"{count} back-channel deliveries to {uri or 'any URI'}",
+                          seconds)
 
     def user(self, user_id: str) -> dict[str, Any] | None:
         """The stored user as the Management API returns it, None when there is none."""

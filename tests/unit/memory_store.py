@@ -9,15 +9,24 @@ from typing import Any
 
 class MemoryStore:
     def __init__(self) -> None:
-        self._values: dict[str, tuple[float, Any]] = {}
+        self._values: dict[str, tuple[float | None, Any]] = {}
         self._sets: dict[str, set[str]] = {}
 
     def get(self, key: str) -> Any | None:
         expires, value = self._values.get(key, (0.0, None))
-        return value if expires > time.time() else None
+        return value if expires is None or expires > time.time() else None
 
-    def set(self, key: str, value: Any, ttl: float) -> None:
-        self._values[key] = (time.time() + ttl, value)
+    def set(self, key: str, value: Any, ttl: float | None) -> None:
+        """`ttl` None: the value never expires (as in `app.auth.store.Store`)."""
+        self._values[key] = (None if ttl is None else time.time() + ttl, value)
+
+    def get_many(self, keys: list[str]) -> list[Any | None]:
+        return [self.get(key) for key in keys]
+
+    def incr(self, key: str, ttl: float) -> int:
+        value = int(self.get(key) or 0) + 1
+        self.set(key, value, ttl)
+        return value
 
     def delete(self, key: str) -> None:
         self._values.pop(key, None)
