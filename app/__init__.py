@@ -42,10 +42,3 @@ def create_app(env: Mapping[str, str] | None = None, *, settings: Settings | Non
     auth.init_app(app)
     selfservice.init_app(app)
     return app
-
-
-def get_settings(app: Flask | None = None) -> Settings:
-    """The `Settings` of `app` (default: the current app)."""
-    from flask import current_app
-
-    return (app or current_app).extensions["selfserve.settings"]

@@ -13,9 +13,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 #: Every scope a current_user token can carry; the default request asks for all.
 CURRENT_USER_SCOPES = (
@@ -300,3 +304,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         link_connections=connections or DEFAULT_LINK_CONNECTIONS,
         allow_insecure_http=allow_insecure_http,
     )
+
+
+def get_settings(app: Flask | None = None) -> Settings:
+    """The `Settings` that `create_app` put on `app` (default: the current app)."""
+    from flask import current_app
+
+    return (app or current_app).extensions["selfserve.settings"]

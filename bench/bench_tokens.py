@@ -41,9 +41,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from werkzeug.test import EnvironBuilder
 
-from app import get_settings
 from app.auth.services import EXTENSION as AUTH_EXTENSION
 from app.auth.session import current_user
+from app.config import get_settings
 from bench.alice import Alice, sign_in_alice
 from bench.stack import Stack, running_stack
 from bench.stats import interleave, print_ratio, print_table, ratio

@@ -1,18 +1,74 @@
 """The OAuth side of the BFF: sign-in, token validation, sessions, logout, account linking.
 
-`init_app(app)` sets up server-side sessions, the tenant client and token validator,
-and registers the `auth` blueprint. What other packages use is in `session.py`.
+`init_app(app)` opens the store, builds the tenant client and token validator, and
+registers the `auth` blueprint. The names below are this package's public API: the
+account API (`app.selfservice`) imports these and nothing else of it (an
+import-linter contract in pyproject.toml holds that in CI).
 """
 
 from flask import Flask
 
+from .features import FEATURE_LABELS, FEATURES, features_for, missing_scopes
+from .session import (
+    PendingLink,
+    SignedInUser,
+    clear_pending_link,
+    current_user,
+    discard_prefetched,
+    login_problem,
+    login_required,
+    pending_link,
+    read_with_session,
+    take_prefetched,
+)
+from .store import LockTimeout, Store, StoreUnavailable, lock, session_key, user_key
+from .tokens import unverified_segment
+
+__all__ = [
+    "FEATURES",
+    "FEATURE_LABELS",
+    "LockTimeout",
+    "PendingLink",
+    "SignedInUser",
+    "Store",
+    "StoreUnavailable",
+    "clear_pending_link",
+    "current_user",
+    "discard_prefetched",
+    "features_for",
+    "init_app",
+    "lock",
+    "login_problem",
+    "login_required",
+    "missing_scopes",
+    "pending_link",
+    "read_with_session",
+    "session_key",
+    "take_prefetched",
+    "unverified_segment",
+    "user_key",
+]
+
 
 def init_app(app: Flask) -> None:
     """Register this package's blueprints, hooks and extensions on `app`."""
-    from .. import get_settings
+    from ..config import get_settings
+    from ..web.health import add_readiness_check
     from . import services, session_store, views
 
     settings = get_settings(app)
     store = session_store.init_app(app, settings)
     services.build(app, settings, store)
+    add_readiness_check(app, "session_store", _store_readiness(store))
     app.register_blueprint(views.bp)
+
+
+def _store_readiness(store: Store):
+    def check() -> str | None:
+        try:
+            store.ping()
+        except StoreUnavailable as error:
+            return str(error)
+        return None
+
+    return check

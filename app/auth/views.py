@@ -21,11 +21,11 @@ from flask import (
     url_for,
 )
 
-from ..selfservice.features import features_for, missing_scopes_for
 from ..web import csrf, embed
 from ..web.problems import Problem, problem_response, wants_json
 from ..web.security import no_store
 from . import account_switch, flow, logout, session, transactions
+from .features import features_for, missing_scopes_for
 from .oauth_client import TenantError
 from .services import services
 from .tokens import InvalidToken

@@ -15,8 +15,8 @@ from app.config import ConfigError
 
 def init_app(app: Flask) -> None:
     """Register the JSON API on `app`."""
-    from app import get_settings
-    from app.auth.session import read_with_session
+    from app.auth import read_with_session
+    from app.config import get_settings
 
     from . import metadata
     from .client import ManagementClient

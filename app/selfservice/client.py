@@ -29,7 +29,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from ..auth.tokens import unverified_segment
+from app.auth import unverified_segment
 
 
 @dataclass(frozen=True)

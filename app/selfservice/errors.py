@@ -9,7 +9,7 @@ where it helps the user. Call it in a request: a 401 carries a `login_url` for t
 
 from __future__ import annotations
 
-from app.auth.session import login_problem
+from app.auth import FEATURE_LABELS, FEATURES, login_problem
 from app.web.problems import Problem
 
 from .client import (
@@ -19,7 +19,6 @@ from .client import (
     TenantUnavailable,
     WriteOutcomeUnknown,
 )
-from .features import FEATURE_LABELS, FEATURES
 
 
 def feature_unavailable(feature: str, missing: list[str]) -> Problem:

@@ -35,10 +35,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from app.auth import FEATURES
 from app.web.problem_codes import PROBLEM_CODES
 from app.web.problems import Problem
 
-from .features import FEATURES
 from .text import has_hidden_characters
 
 # --- validation machinery ---------------------------------------------------------------

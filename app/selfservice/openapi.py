@@ -18,8 +18,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
+from app.auth import FEATURES
+
 from . import models
-from .features import FEATURES
 from .profile import TTL as PROFILE_TTL
 
 PROBLEM = "application/problem+json"

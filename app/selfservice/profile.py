@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from app.auth.session import discard_prefetched, take_prefetched
+from app.auth import discard_prefetched, take_prefetched
 
 from .client import Caller, ManagementClient
 from .metadata import etag

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from app.auth.store import LockTimeout, Store, lock, session_key, user_key
+from app.auth import LockTimeout, Store, lock, session_key, user_key
 
 __all__ = ["KeyValueStore", "LockTimeout", "session_key", "user_key"]
 

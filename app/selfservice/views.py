@@ -16,15 +16,15 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from pydantic import BaseModel
 
-from app import get_settings
-from app.auth import session
+from app import auth
+from app.auth import missing_scopes
+from app.config import get_settings
 from app.web.problems import Problem, problem_response
 from app.web.security import no_store
 
 from . import metadata as metadata_rules
 from .client import Caller, ManagementError
 from .errors import feature_unavailable, problem_for
-from .features import missing_scopes
 from .linking import PendingLink
 from .models import DeviceRegistration, LinkRequest, MetadataChanges, dump, parse
 from .openapi import build_openapi
@@ -38,11 +38,11 @@ bp = Blueprint("api", __name__)
 
 # --- what every view shares -------------------------------------------------------------
 
-def _signed_in(*features: str) -> session.SignedInUser:
+def _signed_in(*features: str) -> auth.SignedInUser:
     """The signed-in user, once each feature's scopes are held (403 otherwise)."""
-    user = session.current_user()
+    user = auth.current_user()
     if user is None:  # login_required ran first; this guards a view that forgot it
-        raise session.login_problem(silent=False)
+        raise auth.login_problem(silent=False)
     for feature in features:
         missing = missing_scopes(feature, user.scopes)
         if missing:
@@ -67,10 +67,10 @@ class _SessionPendingLinks:
     """The pending link of this session, as `services.linking.PendingLinks`."""
 
     def current(self) -> PendingLink | None:
-        return session.pending_link()
+        return auth.pending_link()
 
     def clear(self) -> None:
-        session.clear_pending_link()
+        auth.clear_pending_link()
 
 
 def _json_body() -> Any:
@@ -125,7 +125,7 @@ def openapi() -> Response:
 # --- profile and metadata ---------------------------------------------------------------
 
 @bp.get("/me")
-@session.login_required
+@auth.login_required
 def me() -> Response:
     answer, tag = profile.profile(_account("profile"))
     if request.if_none_match.contains(tag):
@@ -136,14 +136,14 @@ def me() -> Response:
 
 
 @bp.get("/me/metadata")
-@session.login_required
+@auth.login_required
 def get_metadata() -> Response:
     answer, tag = metadata.read(_account("profile"))
     return _answer(answer, etag=tag)
 
 
 @bp.patch("/me/metadata")
-@session.login_required
+@auth.login_required
 def patch_metadata() -> Response:
     account = _account("metadata")
     changes = parse(MetadataChanges, _json_body(), code="invalid_metadata", status=422)
@@ -154,7 +154,7 @@ def patch_metadata() -> Response:
 # --- identities and linking -------------------------------------------------------------
 
 @bp.get("/me/identities")
-@session.login_required
+@auth.login_required
 def get_identities() -> Response:
     account = _account("profile")
     can_link = not missing_scopes("identities", _signed_in().scopes)
@@ -164,14 +164,14 @@ def get_identities() -> Response:
 
 
 @bp.delete("/me/identities/<provider>/<identity_user_id>")
-@session.login_required
+@auth.login_required
 def unlink_identity(provider: str, identity_user_id: str) -> Response:
     account = _account("identities", "profile")
     return _answer(linking.unlink(account, provider, identity_user_id))
 
 
 @bp.get("/me/link")
-@session.login_required
+@auth.login_required
 def get_pending_link() -> Response:
     account = _account("identities")
     primary_email = _signed_in().claims.get("email")
@@ -179,7 +179,7 @@ def get_pending_link() -> Response:
 
 
 @bp.post("/me/link")
-@session.login_required
+@auth.login_required
 def confirm_link() -> Response:
     account = _account("identities", "profile")
     body = parse(LinkRequest, _json_body())
@@ -191,22 +191,22 @@ def confirm_link() -> Response:
 
 
 @bp.delete("/me/link")
-@session.login_required
+@auth.login_required
 def cancel_link() -> Response:
-    session.clear_pending_link()
+    auth.clear_pending_link()
     return Response(status=204)
 
 
 # --- multi-factor -----------------------------------------------------------------------
 
 @bp.get("/me/enrollments")
-@session.login_required
+@auth.login_required
 def get_enrollments() -> Response:
     return _answer(mfa.enrollments(_account("mfa")))
 
 
 @bp.delete("/me/multifactor/<provider>")
-@session.login_required
+@auth.login_required
 def delete_multifactor(provider: str) -> Response:
     mfa.remove_provider(_account("mfa"), provider)
     return Response(status=204)
@@ -215,13 +215,13 @@ def delete_multifactor(provider: str) -> Response:
 # --- device keys ------------------------------------------------------------------------
 
 @bp.get("/me/device-credentials")
-@session.login_required
+@auth.login_required
 def list_device_credentials() -> Response:
     return _answer(devices.list_keys(_account("devices")))
 
 
 @bp.post("/me/device-credentials")
-@session.login_required
+@auth.login_required
 def create_device_credential() -> Response:
     account = _account("devices")
     registration = parse(DeviceRegistration, _json_body())
@@ -229,7 +229,7 @@ def create_device_credential() -> Response:
 
 
 @bp.delete("/me/device-credentials/<credential_id>")
-@session.login_required
+@auth.login_required
 def delete_device_credential(credential_id: str) -> Response:
     devices.revoke(_account("devices"), credential_id)
     return Response(status=204)

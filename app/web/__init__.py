@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register this package's blueprints, hooks and extensions on `app`."""
-    from .. import get_settings
+    from ..config import get_settings
     from . import csrf, problems, security
 
     problems.init_app(app)

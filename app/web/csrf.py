@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, request
 
+from ..config import get_settings
 from .problems import Problem
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -31,8 +32,6 @@ def exempt(view: Callable) -> Callable:
 
 
 def allowed_origins() -> frozenset[str]:
-    from .. import get_settings
-
     settings = get_settings()
     return frozenset({settings.public_origin, *settings.embed_allowed_origins})
 

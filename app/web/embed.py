@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, make_response, render_template, request, url_for
 
+from ..config import get_settings
 from .problems import Problem
 
 bp = Blueprint("embed", __name__)
@@ -35,8 +36,6 @@ PREFLIGHT_MAX_AGE = "600"  # seconds a browser may cache a preflight answer
 
 def allowed_origins() -> tuple[str, ...]:
     """The origins that may embed the UI and call the BFF with credentials."""
-    from app import get_settings
-
     return get_settings().embed_allowed_origins
 
 
@@ -58,8 +57,6 @@ def opener_origin(value: str | None) -> str:
     """`value` if a pop-up of this app may post its result to a window of that origin:
     this app's own (the iframe page) or one of EMBED_ALLOWED_ORIGINS (a host page with
     the element). Anything else is a 400 problem `origin_not_allowed`."""
-    from app import get_settings
-
     settings = get_settings()
     if value not in (settings.public_origin, *settings.embed_allowed_origins):
         raise Problem(

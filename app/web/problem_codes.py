@@ -29,6 +29,8 @@ AUTH_CODES: dict[str, str] = {
     "link_wrong_connection": "The other sign-in came back from another connection than"
     " the one chosen.",
     "link_same_account": "The sign-in to link is this account itself: nothing to link.",
+    "sign_in_choice_expired": "The choice between two accounts after a silent sign-in"
+    " was made already, or expired.",
 }
 
 #: The account API (app.selfservice).

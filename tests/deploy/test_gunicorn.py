@@ -187,6 +187,6 @@ def test_health_endpoints_tell_alive_from_ready(tenant, tmp_path):
         assert ready.json() == {"status": "unavailable", "failed": ["session_store"]}
         assert ready.headers["Cache-Control"] == "no-store"
         # The cause is logged, not returned.
-        assert "readiness: the shared store is not usable: " in server.log_text()
+        assert "readiness: session_store is not usable: " in server.log_text()
     finally:
         server.stop()

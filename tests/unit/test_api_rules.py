@@ -10,8 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from app.auth.features import FEATURES, features_for, missing_scopes
 from app.selfservice import metadata
-from app.selfservice.features import FEATURES, features_for, missing_scopes
 from app.selfservice.linking import copy_plan
 from app.selfservice.models import DeviceRegistration, parse
 from app.web.problems import Problem
