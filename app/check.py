@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
+from .auth.flow import requested_scopes
 from .config import ConfigError, Settings, is_loopback_host
 
 
@@ -85,7 +86,7 @@ def _check_callback(
         "redirect_uri": redirect_uri,
         "response_type": "code" if settings.flow == "code" else "token id_token",
         "response_mode": "query" if settings.flow == "code" else "form_post",
-        "scope": "openid profile email " + " ".join(settings.scopes),
+        "scope": " ".join(requested_scopes(settings, "login")),  # what a sign-in asks
         "audience": settings.audience,
         "state": secrets.token_urlsafe(16),
         "nonce": secrets.token_urlsafe(16),

@@ -25,7 +25,7 @@ from flask import url_for
 
 from ..config import Settings
 from . import transactions
-from .oauth_client import BASE_SCOPES, TenantError
+from .oauth_client import BASE_SCOPES, SignInServiceError
 from .services import AuthServices
 from .session_store import cookie_name
 from .tokens import InvalidToken
@@ -207,7 +207,7 @@ def finish(
             400, "invalid_token", f"The sign-in service sent a token we cannot trust: {error}.",
             transaction, kind,
         ) from None
-    except TenantError as error:
+    except SignInServiceError as error:
         raise _failed(
             502, "token_exchange_failed",
             f"The sign-in service did not complete the sign-in: {error}.", transaction, kind,

@@ -3,7 +3,7 @@
 Contract: `TenantClient` builds `/authorize` URLs for both flows and calls the token
 endpoint (code exchange, refresh). It never validates tokens (see `tokens.py`) and
 keeps no state: the caller stores state, nonce and PKCE verifier in a transaction.
-Every call has the configured timeout; failures raise `TenantError`.
+Every call has the configured timeout; failures raise `SignInServiceError`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class _DropCodeVerifier(logging.Filter):
 logging.getLogger("authlib.integrations.base_client.sync_app").addFilter(_DropCodeVerifier())
 
 
-class TenantError(Exception):
+class SignInServiceError(Exception):
     """The tenant refused a token request or could not be reached (message safe to show)."""
 
     def __init__(self, message: str, *, error: str | None = None) -> None:
@@ -65,11 +65,13 @@ class TenantClient:
         try:
             metadata = self._app.load_server_metadata()
         except (requests.RequestException, ValueError) as error:
-            raise TenantError(f"the tenant's discovery document is unavailable ({error})") from None
+            raise SignInServiceError(
+                f"the tenant's discovery document is unavailable ({error})"
+            ) from None
         if metadata.get("issuer") != self.settings.issuer:
             # Another issuer's endpoints must never receive our users (mix-up attacks).
             self._app.server_metadata.clear()
-            raise TenantError(
+            raise SignInServiceError(
                 f"the tenant's discovery document names issuer {metadata.get('issuer')!r},"
                 f" not {self.settings.issuer!r}: check AUTH0_DOMAIN"
             )
@@ -117,8 +119,8 @@ class TenantClient:
         try:
             return dict(self._app.fetch_access_token(**params))
         except OAuthError as error:
-            raise TenantError(
+            raise SignInServiceError(
                 f"the tenant refused the token request: {error.error}", error=error.error
             ) from None
         except (requests.RequestException, ValueError) as error:
-            raise TenantError(f"the tenant's token endpoint failed ({error})") from None
+            raise SignInServiceError(f"the tenant's token endpoint failed ({error})") from None

@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from . import grants
-from .oauth_client import TenantError
+from .oauth_client import SignInServiceError
 from .services import AuthServices
 from .store import LockTimeout, lock, session_key
 from .tokens import InvalidToken
@@ -81,7 +81,7 @@ def _refresh(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> dict
     try:
         tokens = auth.client.refresh(grant["refresh_token"])
         claims = auth.validator.access_token(tokens.get("access_token", ""), sub=grant["sub"])
-    except TenantError as error:
+    except SignInServiceError as error:
         if error.error in ("invalid_grant", "unauthorized_client", "invalid_client"):
             log.info("refresh refused by the tenant (%s): session ended", error.error)
             grants.delete(auth.store, session_id)

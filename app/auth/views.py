@@ -24,16 +24,17 @@ from flask import (
 from ..web import csrf, embed
 from ..web.problems import Problem, problem_response, wants_json
 from ..web.security import no_store
+from ..web.spa import view_path
 from . import account_switch, flow, logout, session, transactions
 from .features import features_for, missing_scopes_for
-from .oauth_client import TenantError
+from .oauth_client import SignInServiceError
 from .services import services
 from .tokens import InvalidToken
 
 bp = Blueprint("auth", __name__)
 
 #: The SPA route that shows a pending link for confirmation (see static/ routes).
-PENDING_LINK_ROUTE = "/linked-accounts?pending=1"
+PENDING_LINK_ROUTE = view_path("linked-accounts") + "?pending=1"
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ def bff_user() -> Response:
 def _start(kind: str, **kwargs) -> Response:
     try:
         started = flow.begin(services(), kind, **kwargs)
-    except TenantError as error:
+    except SignInServiceError as error:
         log.warning("cannot start a %s: %s", kind, error)
         raise Problem(
             503, "tenant_unavailable",

@@ -85,7 +85,7 @@ class ManagementError(Exception):
         self.operation = operation
 
 
-class TenantError(ManagementError):
+class ManagementHTTPError(ManagementError):
     """The tenant answered with an error status (4xx, or 5xx on a write)."""
 
     def __init__(self, operation: Operation, response: requests.Response) -> None:
@@ -319,9 +319,9 @@ class ManagementClient:
                     continue
                 if op.is_read:
                     raise TenantUnavailable(op, f"the tenant answered {status}", timed_out=False)
-                raise TenantError(op, response)
+                raise ManagementHTTPError(op, response)
             if status >= 400:
-                raise TenantError(op, response)
+                raise ManagementHTTPError(op, response)
             return response
 
     def _backoff(self, attempt: int) -> None:

@@ -14,8 +14,8 @@ from app.web.problems import Problem
 
 from .client import (
     ManagementError,
+    ManagementHTTPError,
     RateLimited,
-    TenantError,
     TenantUnavailable,
     WriteOutcomeUnknown,
 )
@@ -62,7 +62,7 @@ def problem_for(error: ManagementError) -> Problem:
             "tenant_unavailable",
             "The account service is not answering right now. Try again in a moment.",
         )
-    if not isinstance(error, TenantError):
+    if not isinstance(error, ManagementHTTPError):
         raise TypeError(f"unmapped management error {error!r}")
     if error.status >= 500:
         verb = "read your account" if op.is_read else "save your change"

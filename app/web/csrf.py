@@ -31,7 +31,9 @@ def exempt(view: Callable) -> Callable:
     return view
 
 
-def allowed_origins() -> frozenset[str]:
+def trusted_origins() -> frozenset[str]:
+    """The origins whose state-changing calls are accepted: this app's own and the ones
+    allowed to embed it (`embed.embedding_origins()`, which never includes our own)."""
     settings = get_settings()
     return frozenset({settings.public_origin, *settings.embed_allowed_origins})
 
@@ -50,12 +52,12 @@ def check_request() -> None:
 
 def check_origin(allowed: frozenset[str] | None = None) -> None:
     """Raise the 403 problem unless the request shows it comes from one of `allowed`
-    (default: `allowed_origins()`), by `Origin` or without it `Sec-Fetch-Site:
+    (default: `trusted_origins()`), by `Origin` or without it `Sec-Fetch-Site:
     same-origin`. Exempt views that receive a plain HTML form of this app (which
     cannot send the CSRF header) call it themselves."""
     origin = request.headers.get("Origin")
     if origin is not None:
-        if origin not in (allowed_origins() if allowed is None else allowed):
+        if origin not in (trusted_origins() if allowed is None else allowed):
             raise Problem(403, "csrf_failed", "The request comes from an origin not allowed here.")
     elif request.headers.get("Sec-Fetch-Site") != "same-origin":
         raise Problem(403, "csrf_failed", "The request does not show that it comes from this site.")

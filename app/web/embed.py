@@ -34,7 +34,7 @@ EXPOSED_HEADERS = "ETag, Retry-After, Location"
 PREFLIGHT_MAX_AGE = "600"  # seconds a browser may cache a preflight answer
 
 
-def allowed_origins() -> tuple[str, ...]:
+def embedding_origins() -> tuple[str, ...]:
     """The origins that may embed the UI and call the BFF with credentials."""
     return get_settings().embed_allowed_origins
 
@@ -42,7 +42,7 @@ def allowed_origins() -> tuple[str, ...]:
 @bp.get("/embed", endpoint="frame")
 def frame() -> Response:
     response = make_response(
-        render_template("embed/frame.html", allowed_origins=" ".join(allowed_origins()))
+        render_template("embed/frame.html", allowed_origins=" ".join(embedding_origins()))
     )
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -85,7 +85,7 @@ def _preflight() -> Response | None:
     if request.method != "OPTIONS" or "Access-Control-Request-Method" not in request.headers:
         return None
     origin = request.headers.get("Origin", "")
-    if origin not in allowed_origins():
+    if origin not in embedding_origins():
         raise Problem(
             403,
             "origin_not_allowed",
@@ -102,7 +102,7 @@ def _cors_headers(response: Response) -> Response:
     origin = request.headers.get("Origin")
     # Vary on every response: a cache must not hand one origin's answer to another.
     response.vary.add("Origin")
-    if origin and origin in allowed_origins():
+    if origin and origin in embedding_origins():
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Credentials"] = "true"
         response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS

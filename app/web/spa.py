@@ -1,19 +1,42 @@
 """The SPA shell: one HTML page for `/` and every client-side route of the account UI.
 
-Contract: `GET /`, `/profile`, `/metadata`, `/linked-accounts`, `/security` and
-`/devices` all answer the same shell; the SPA picks the view from the path
-relative to `request.script_root`, so the whole app can be mounted under a prefix.
-The shell carries no user data and no token: the SPA asks `/bff/user` itself.
+Contract: `GET /` and `GET /<view>` for every view of `static/js/routes.js` answer the
+same shell; the SPA picks the view from the path relative to `request.script_root`, so
+the whole app can be mounted under a prefix. The shell carries no user data and no
+token: the SPA asks `/bff/user` itself. `view_path(name)` is a view's path (for
+redirects to a view); it refuses a name that is not a view.
+
+The views are listed once, in `static/js/routes.js` (the UI needs their elements and
+features too); `VIEWS` reads their names from it at import.
 """
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, make_response, render_template
+
+from .. import paths
 
 bp = Blueprint("spa", __name__)
 
-#: Client-side routes, kept in step with `static/js/routes.js`.
-VIEWS = ("profile", "metadata", "linked-accounts", "security", "devices")
+
+def _views_of_the_ui() -> tuple[str, ...]:
+    source = (paths.STATIC / "js" / "routes.js").read_text(encoding="utf-8")
+    names = tuple(re.findall(r'^\s*\{\s*name:\s*"([a-z-]+)"', source, re.MULTILINE))
+    if not names:
+        raise RuntimeError("static/js/routes.js lists no views (`{ name: \"...\", ... }`)")
+    return names
+
+
+VIEWS = _views_of_the_ui()
+
+
+def view_path(name: str) -> str:
+    """The path of the view `name`, relative to the app's root (e.g. `/linked-accounts`)."""
+    if name not in VIEWS:
+        raise ValueError(f"{name!r} is not a view of static/js/routes.js")
+    return "/" + name
 
 
 @bp.get("/", endpoint="index")

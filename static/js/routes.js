@@ -1,6 +1,7 @@
-// The views of the account UI: their URLs, elements and the feature each needs.
-// Kept in step with app/web/spa.py (VIEWS); which features a session has, and the
-// scopes each one lacks, come from /bff/user (app/selfservice/features.py).
+// The views of the account UI: their URLs, elements and the feature each needs. This is
+// the one list of them: app/web/spa.py reads the names (one `{ name: "..." }` a line)
+// to serve the shell at each view's URL. Which features a session has, and the scopes
+// each one lacks, come from /bff/user (app/auth/features.py).
 
 export const VIEWS = [
   { name: "profile", tag: "ss-profile-view", feature: "profile" },

@@ -9,8 +9,8 @@ import pytest
 from app.selfservice.client import (
     Caller,
     ManagementClient,
+    ManagementHTTPError,
     RateLimited,
-    TenantError,
     TenantUnavailable,
     WriteOutcomeUnknown,
 )
@@ -49,11 +49,11 @@ def test_tenant_errors_keep_status_and_code(client, alice, hooks, tenant):
         "iss": tenant.issuer, "sub": ALICE_ID, "aud": tenant.audience,
         "azp": "selfserve-demo-bff", "scope": "read:current_user", "iat": now,
         "exp": now + 600}))
-    with pytest.raises(TenantError) as caught:
+    with pytest.raises(ManagementHTTPError) as caught:
         client.update_user_metadata(read_only, {"x": 1})
     assert caught.value.status == 403
     assert caught.value.error_code == "insufficient_scope"
-    with pytest.raises(TenantError) as caught:
+    with pytest.raises(ManagementHTTPError) as caught:
         client.get_user(Caller(ALICE_ID, "not-a-token"))
     assert caught.value.status == 401
 
@@ -88,7 +88,7 @@ def test_reads_retry_then_give_up(client, alice, hooks):
 
 def test_writes_are_not_repeated(client, alice, hooks):
     hooks.fault("/api/v2/users/", method="PATCH", status=500, times=1)
-    with pytest.raises(TenantError) as caught:
+    with pytest.raises(ManagementHTTPError) as caught:
         client.update_user_metadata(alice, {"x": 1})
     assert caught.value.status == 500
     hooks.fault("/api/v2/users/", method="PATCH", drop=True, times=1)

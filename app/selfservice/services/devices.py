@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from app.web.problems import Problem
 
-from ..client import TenantError
+from ..client import ManagementHTTPError
 from ..device_keys import DeviceRegistry
 from ..models import DeviceCredential, DeviceCredentials, DeviceRegistration
 from .account import Account
@@ -41,7 +41,7 @@ def register(account: Account, registration: DeviceRegistration,
                 "type": "public_key",
                 "client_id": client_id,
             })
-        except TenantError as error:
+        except ManagementHTTPError as error:
             if error.status == 409:
                 # Not in our registry: most likely an earlier attempt whose answer was lost.
                 raise Problem(409, "device_exists", "The account service already has a key"
@@ -60,7 +60,7 @@ def revoke(account: Account, credential_id: str) -> None:
                           " that id for you.")
         try:
             account.client.delete_device_credential(account.caller, credential_id)
-        except TenantError as error:
+        except ManagementHTTPError as error:
             if error.status != 404:
                 raise
             # Already gone at the tenant: forget it here too.

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from app.web.problems import Problem
 
 from .. import linking
-from ..client import Caller, ManagementClient, TenantError
+from ..client import Caller, ManagementClient, ManagementHTTPError
 from ..linking import NOTHING_TO_COPY, CopyPlan, PendingLink
 from ..metadata import validate_changes
 from ..models import (
@@ -122,7 +122,7 @@ def read_secondary_metadata(
     secondary = Caller(str(pending.claims["sub"]), pending.access_token)
     try:
         return client.get_user(secondary).get("user_metadata") or {}
-    except TenantError:
+    except ManagementHTTPError:
         return None
 
 
@@ -161,7 +161,7 @@ def confirm(account: Account, links: PendingLinks, *, copy_metadata: bool) -> Li
     plan = _copy_metadata(account, pending) if copy_metadata else NOTHING_TO_COPY
     try:
         linked = account.client.link_identity(account.caller, pending.id_token)
-    except TenantError as error:
+    except ManagementHTTPError as error:
         kept = " The copied preferences stay on your account." if plan.copied_keys else ""
         if error.status == 409:
             raise Problem(409, "identity_exists", "That sign-in is already linked to an"

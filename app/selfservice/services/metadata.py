@@ -21,7 +21,7 @@ from typing import Any
 from app.web.problems import Problem
 
 from .. import metadata as rules
-from ..client import TenantError
+from ..client import ManagementHTTPError
 from ..models import MetadataLimits, MetadataSaved, MetadataView, invalid
 from ..profile import metadata_etag
 from .account import Account
@@ -81,7 +81,7 @@ def change(account: Account, changes: dict[str, Any],
         if changes:
             try:
                 user = client.update_user_metadata(account.caller, changes)
-            except TenantError as error:
+            except ManagementHTTPError as error:
                 if error.status == 400:
                     raise invalid([{"path": "", "message": error.tenant_message}],
                                   code="invalid_metadata", status=422) from error
