@@ -204,34 +204,11 @@ def _start(kind: str, **kwargs) -> Response:
 
 
 def _callback(kind: str) -> Response:
-    auth = services()
-    endpoint = "auth.callback" if kind == "login" else "auth.link_callback"
+    """Both callbacks: a form_post is parked first; the GET finishes the transaction."""
     if request.method == "POST":
-        # The app-wide MAX_CONTENT_LENGTH already refuses an oversized body (413).
-        if not request.form.get("state"):
-            raise Problem(
-                400, "invalid_state", "This sign-in response is not one we can accept.",
-                retry_url=url_for("auth.login"),
-            )
-        # form_post: park the fields and come back as a top-level GET, which carries
-        # the SameSite=Lax binding cookie (see transactions.py).
-        try:
-            handle = transactions.park(auth.store, request.form.to_dict())
-        except transactions.TransactionError as error:
-            log.warning("%s callback refused: %s: %s", kind, error.code, error.detail)
-            raise Problem(400, error.code, error.detail, retry_url=url_for("auth.login")) from None
-        return redirect(url_for(endpoint, resume=handle), 303)
-
-    from_post = "resume" in request.args
-    if from_post:
-        params = transactions.unpark(auth.store, request.args["resume"])
-        if params is None:
-            raise Problem(
-                400, "invalid_state", "This sign-in response expired or was already used.",
-                retry_url=url_for("auth.login"),
-            )
-    else:
-        params = request.args.to_dict()
+        return _park_form_post(kind)
+    params, from_post = _callback_params()
+    auth = services()
 
     def binding_for(state: str) -> str | None:
         return request.cookies.get(flow.binding_cookie_name(auth.settings, state))
@@ -242,38 +219,70 @@ def _callback(kind: str) -> Response:
         if failed.interactive_retry:
             return redirect(failed.retry_url, 303)
         raise _problem(failed) from None
-
-    transaction = finished.transaction
-    if kind == "login":
-        response = _sign_in_or_ask(auth, finished)
-    else:
-        primary_sub = session.signed_in_sub()
-        if primary_sub is None or session.session_id() != transaction.session_id:
-            raise Problem(
-                400, "link_session_changed",
-                "You signed out or in as someone else while linking. Start again.",
-                retry_url=url_for("auth.link", connection=transaction.connection),
-            )
-        try:
-            flow.check_secondary(finished, primary_sub)
-        except flow.CallbackFailed as failed:
-            raise _problem(failed) from None
-        session.add_tenant_session(finished.id_claims)
-        session.save_pending_link(
-            session.PendingLink(
-                connection=transaction.connection or "",
-                id_token=finished.tokens["id_token"],
-                claims=finished.id_claims,
-                access_token=finished.tokens.get("access_token"),
-                expires_at=min(float(finished.id_claims["exp"]), time.time() + 10 * 60),
-            )
-        )
-        # PENDING_LINK_ROUTE, or the pop-up's end page when an embedded UI opened it.
-        response = redirect(transaction.return_to, 303)
+    response = _sign_in_or_ask(auth, finished) if kind == "login" else _keep_pending_link(finished)
     response.delete_cookie(
-        flow.binding_cookie_name(auth.settings, transaction.state), **_cookie_flags()
+        flow.binding_cookie_name(auth.settings, finished.transaction.state), **_cookie_flags()
     )
     return response
+
+
+def _park_form_post(kind: str) -> Response:
+    """form_post: park the fields and come back as a top-level GET, which carries the
+    SameSite=Lax binding cookie (see transactions.py). The app-wide MAX_CONTENT_LENGTH
+    already refused an oversized body (413)."""
+    if not request.form.get("state"):
+        raise Problem(
+            400, "invalid_state", "This sign-in response is not one we can accept.",
+            retry_url=url_for("auth.login"),
+        )
+    try:
+        handle = transactions.park(services().store, request.form.to_dict())
+    except transactions.TransactionError as error:
+        log.warning("%s callback refused: %s: %s", kind, error.code, error.detail)
+        raise Problem(400, error.code, error.detail, retry_url=url_for("auth.login")) from None
+    endpoint = "auth.callback" if kind == "login" else "auth.link_callback"
+    return redirect(url_for(endpoint, resume=handle), 303)
+
+
+def _callback_params() -> tuple[dict[str, str], bool]:
+    """The callback's fields, and whether they came by form_post (parked, then resumed)."""
+    if "resume" not in request.args:
+        return request.args.to_dict(), False
+    params = transactions.unpark(services().store, request.args["resume"])
+    if params is None:
+        raise Problem(
+            400, "invalid_state", "This sign-in response expired or was already used.",
+            retry_url=url_for("auth.login"),
+        )
+    return params, True
+
+
+def _keep_pending_link(finished: flow.Finished) -> Response:
+    """The link step's identity, checked, kept for the JSON API to confirm."""
+    transaction = finished.transaction
+    primary_sub = session.signed_in_sub()
+    if primary_sub is None or session.session_id() != transaction.session_id:
+        raise Problem(
+            400, "link_session_changed",
+            "You signed out or in as someone else while linking. Start again.",
+            retry_url=url_for("auth.link", connection=transaction.connection),
+        )
+    try:
+        flow.check_secondary(finished, primary_sub)
+    except flow.CallbackFailed as failed:
+        raise _problem(failed) from None
+    session.add_tenant_session(finished.id_claims)
+    session.save_pending_link(
+        session.PendingLink(
+            connection=transaction.connection or "",
+            id_token=finished.tokens["id_token"],
+            claims=finished.id_claims,
+            access_token=finished.tokens.get("access_token"),
+            expires_at=min(float(finished.id_claims["exp"]), time.time() + 10 * 60),
+        )
+    )
+    # PENDING_LINK_ROUTE, or the pop-up's end page when an embedded UI opened it.
+    return redirect(transaction.return_to, 303)
 
 
 def _sign_in_or_ask(auth, finished: flow.Finished) -> Response:
