@@ -68,7 +68,7 @@ def chromium() -> Iterator[ChromiumThread]:
 
 
 @pytest.fixture
-def api(tenant) -> TenantApi:
+def mgmt(tenant) -> TenantApi:
     """The tenant's API, with demo data and rate limits restored before the test."""
     client = TenantApi(tenant)
     client.reset()

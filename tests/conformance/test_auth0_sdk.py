@@ -17,8 +17,9 @@ from app.tenant.directory import ALICE_ID, BOB_ID
 
 
 @pytest.fixture
-def sdk(api, tenant) -> Auth0:
-    return Auth0(base_url=tenant.url + "/api/v2", token=api.access_token(), timeout=10,
+def sdk(mgmt, tenant) -> Auth0:
+    return Auth0(base_url=tenant.url + "/api/v2", token=mgmt.access_token(),
+                 timeout=10,
                  max_retries=0)
 
 
@@ -42,13 +43,13 @@ def test_reads_and_updates_the_demo_user(sdk):
     assert sdk.users.get(ALICE_ID, fields="user_metadata").user_metadata["theme"] == "light"
 
 
-def test_links_and_unlinks(sdk, api):
-    secondary = api.sign_in_social("github", "alice-gh")
-    identities = sdk.users.identities.link(ALICE_ID, link_with=api.id_token(secondary))
+def test_links_and_unlinks(sdk, mgmt):
+    secondary = mgmt.sign_in_social("github", "alice-gh")
+    identities = sdk.users.identities.link(ALICE_ID, link_with=mgmt.id_token(secondary))
     assert [identity.provider for identity in identities] == ["auth0", "github"]
 
     with pytest.raises(ConflictError) as conflict:
-        sdk.users.identities.link(ALICE_ID, link_with=api.id_token(secondary))
+        sdk.users.identities.link(ALICE_ID, link_with=mgmt.id_token(secondary))
     assert conflict.value.body["message"] == "Specified identity already exists."
 
     remaining = sdk.users.identities.delete(ALICE_ID, "github", "1000001")

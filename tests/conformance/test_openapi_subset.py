@@ -21,15 +21,15 @@ def openapi(tenant) -> OpenAPI:
     return OpenAPI.from_dict(spec_for(tenant.url + "/api/v2"))
 
 
-def tour(api: TenantApi) -> list[tuple[str, requests.Response, bool]]:
+def tour(mgmt: TenantApi) -> list[tuple[str, requests.Response, bool]]:
     """(label, response, whether the request itself is valid) for every kind of answer."""
-    alice = api.access_token()
-    bob = api.access_token(sub=BOB_ID)
-    no_scope = api.access_token(scopes=["openid"])
+    alice = mgmt.access_token()
+    bob = mgmt.access_token(sub=BOB_ID)
+    no_scope = mgmt.access_token(scopes=["openid"])
     calls: list[tuple[str, requests.Response, bool]] = []
 
     def call(label, method, path, token=alice, valid=True, **kwargs):
-        response = api.call(method, path, token, **kwargs)
+        response = mgmt.call(method, path, token, **kwargs)
         calls.append((label, response, valid))
         return response
 
@@ -42,7 +42,7 @@ def tour(api: TenantApi) -> list[tuple[str, requests.Response, bool]]:
     call("get user no scope", "GET", me, token=no_scope)
     call("get other user", "GET", user_path(BOB_ID))
     ghost = "auth0|000000000000000000000000"
-    call("get missing user", "GET", user_path(ghost), token=api.access_token(sub=ghost))
+    call("get missing user", "GET", user_path(ghost), token=mgmt.access_token(sub=ghost))
 
     call("patch metadata", "PATCH", me, json={"user_metadata": {"theme": "light", "x": None}})
     call("patch clear", "PATCH", me, json={"user_metadata": {}})
@@ -57,13 +57,13 @@ def tour(api: TenantApi) -> list[tuple[str, requests.Response, bool]]:
     call("delete multifactor", "DELETE", user_path(ALICE_ID, "/multifactor/google-authenticator"))
     call("delete multifactor other", "DELETE", user_path(BOB_ID, "/multifactor/duo"))
 
-    secondary = api.sign_in_social("github", "alice-gh")
+    secondary = mgmt.sign_in_social("github", "alice-gh")
     link_path = user_path(ALICE_ID, "/identities")
-    call("link", "POST", link_path, json={"link_with": api.id_token(secondary)})
-    call("link again", "POST", link_path, json={"link_with": api.id_token(secondary)})
-    call("link itself", "POST", link_path, json={"link_with": api.id_token(ALICE_ID)})
+    call("link", "POST", link_path, json={"link_with": mgmt.id_token(secondary)})
+    call("link again", "POST", link_path, json={"link_with": mgmt.id_token(secondary)})
+    call("link itself", "POST", link_path, json={"link_with": mgmt.id_token(ALICE_ID)})
     call("link wrong aud", "POST", link_path,
-         json={"link_with": api.id_token(secondary, aud="other")})
+         json={"link_with": mgmt.id_token(secondary, aud="other")})
     call("link extra property", "POST", link_path, json={"link_with": "x", "scopes": "all"},
          valid=False)
     call("link no scope", "POST", link_path, token=no_scope, json={"link_with": "x"})
@@ -84,14 +84,14 @@ def tour(api: TenantApi) -> list[tuple[str, requests.Response, bool]]:
     call("delete device credential not owned", "DELETE", credential, token=bob)
     call("delete device credential", "DELETE", credential)
 
-    api.set_rate_limit(limit=1, window=30)
+    mgmt.set_rate_limit(limit=1, window=30)
     call("rate limited first", "GET", me)
     call("rate limited", "GET", me)
     return calls
 
 
-def test_every_response_validates(api, openapi):
-    calls = tour(api)
+def test_every_response_validates(mgmt, openapi):
+    calls = tour(mgmt)
     statuses = {response.status_code for _, response, _ in calls}
     assert statuses >= {200, 201, 204, 400, 401, 403, 404, 409, 429}
     failures = []
@@ -106,8 +106,8 @@ def test_every_response_validates(api, openapi):
     assert not failures, "\n".join(failures)
 
 
-def test_error_bodies_have_auth0s_shape(api):
-    for label, response, _ in tour(api):
+def test_error_bodies_have_auth0s_shape(mgmt):
+    for label, response, _ in tour(mgmt):
         assert "x-ratelimit-limit" in response.headers, label
         if response.status_code < 400:
             continue

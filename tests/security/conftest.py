@@ -10,9 +10,9 @@ from tests.support.login import sign_in
 
 
 @pytest.fixture
-def browser(bff, bff_server, hooks) -> requests.Session:
-    """Alice signed in to the default BFF; every request carries `X-CSRF: 1` and the
-    BFF's own `Origin`, as the SPA's would."""
+def spa(bff, bff_server, hooks) -> requests.Session:
+    """Calls as the SPA makes them: alice signed in to the default BFF, and every
+    request carrying `X-CSRF: 1` and the BFF's own `Origin`."""
     with requests.Session() as session:
         assert sign_in(session, bff_server.url).status_code == 200
         session.headers.update({"X-CSRF": "1", "Origin": bff_server.url,

@@ -35,20 +35,20 @@ def lookalikes(bff_url: str) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize(("method", "path", "body"), WRITES, ids=[w[0] for w in WRITES])
-def test_api_writes_without_a_same_origin_proof_change_nothing(browser, hooks, method, path,
+def test_api_writes_without_a_same_origin_proof_change_nothing(spa, hooks, method, path,
                                                                body):
-    bff_url = browser.bff_url
-    before = browser.get(bff_url + "/api/me", timeout=10).json()
-    enrollments = browser.get(bff_url + "/api/me/enrollments", timeout=10).json()
+    bff_url = spa.bff_url
+    before = spa.get(bff_url + "/api/me", timeout=10).json()
+    enrollments = spa.get(bff_url + "/api/me/enrollments", timeout=10).json()
     for extra in lookalikes(bff_url):
         headers = {"X-CSRF": "1", **extra}
         if "Origin" not in extra:
             headers["Origin"] = None  # drop the fixture's same-origin Origin
-        response = browser.request(method, bff_url + path, headers=headers, timeout=10, **body)
+        response = spa.request(method, bff_url + path, headers=headers, timeout=10, **body)
         assert response.status_code == 403, (extra, response.status_code, response.text)
         assert response.json()["code"] == "csrf_failed"
-    assert browser.get(bff_url + "/api/me", timeout=10).json() == before
-    assert browser.get(bff_url + "/api/me/enrollments", timeout=10).json() == enrollments
+    assert spa.get(bff_url + "/api/me", timeout=10).json() == before
+    assert spa.get(bff_url + "/api/me/enrollments", timeout=10).json() == enrollments
 
 
 def test_a_preflight_from_origin_null_is_refused(bff, http):

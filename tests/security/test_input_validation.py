@@ -30,23 +30,23 @@ def public_key() -> str:
         ("device_name", "Desk\u0085top"),
     ],
 )
-def test_device_registration_refuses_hidden_characters(browser, hooks, field, value):
-    bff_url = browser.bff_url
+def test_device_registration_refuses_hidden_characters(spa, hooks, field, value):
+    bff_url = spa.bff_url
     body = {"device_name": "Laptop", "device_id": "0f1e2d3c", "public_key": public_key(),
             field: value}
-    response = browser.post(bff_url + "/api/me/device-credentials", json=body, timeout=10)
+    response = spa.post(bff_url + "/api/me/device-credentials", json=body, timeout=10)
     assert response.status_code == 400, response.text
     problem = response.json()
     assert problem["code"] == "invalid_request"
     assert [e["path"] for e in problem["errors"]] == [f"/{field}"]
-    listed = browser.get(bff_url + "/api/me/device-credentials", timeout=10).json()
+    listed = spa.get(bff_url + "/api/me/device-credentials", timeout=10).json()
     assert listed["device_credentials"] == []
 
 
-def test_ordinary_device_names_are_still_accepted(browser, hooks):
+def test_ordinary_device_names_are_still_accepted(spa, hooks):
     body = {"device_name": "Alice's phone (Pixel 8) \u2013 \u00e9t\u00e9 \U0001f4f1",
             "device_id": "0f1e2d3c-aaaa", "public_key": public_key()}
-    response = browser.post(browser.bff_url + "/api/me/device-credentials", json=body,
+    response = spa.post(spa.bff_url + "/api/me/device-credentials", json=body,
                             timeout=10)
     assert response.status_code == 201, response.text
     assert response.json()["device_name"] == body["device_name"]

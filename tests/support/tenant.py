@@ -5,7 +5,7 @@
 - `parse_forms(html)` / `submit_form(session, response, **fields)`: submit an HTML form
   the way a browser would (action resolved against the page URL, hidden and prefilled
   inputs kept, `fields` added or overriding).
-- `sign_in(session, response, ...)`: from a tenant login page to wherever the tenant
+- `submit_login(session, response, ...)`: from a tenant login page to wherever the tenant
   sends the browser next (the client's callback, not followed);
   `authorize_and_sign_in(...)` runs a whole /authorize with the login page if shown.
 """
@@ -236,7 +236,7 @@ def follow_to(
     raise AssertionError("too many redirects")
 
 
-def sign_in(
+def submit_login(
     session: requests.Session,
     login_page: requests.Response,
     username: str = ALICE[0],
@@ -285,7 +285,7 @@ def authorize_and_sign_in(
         page = session.get(urljoin(response.url, response.headers["Location"]),
                            allow_redirects=False, timeout=TIMEOUT)
         assert page.status_code == 200, page.text[:300]
-        response = sign_in(session, page, *user)
+        response = submit_login(session, page, *user)
     return response
 
 

@@ -16,7 +16,7 @@ def fresh(tenant, hooks):
 
 
 @pytest.fixture
-def browser() -> Iterator[requests.Session]:
+def agent() -> Iterator[requests.Session]:
     """A cookie-keeping HTTP client that follows no redirect unless told to."""
     with requests.Session() as session:
         yield session

@@ -40,19 +40,19 @@ def token_error(answer: requests.Response) -> dict:
 # -- 1. differences that let a client pass here and fail on Auth0 ------------------
 
 
-def test_a_bad_or_reused_code_is_403_invalid_authorization_code(fresh, bff_server, browser):
+def test_a_bad_or_reused_code_is_403_invalid_authorization_code(fresh, bff_server, agent):
     expected = fact_json("Invalid authorization code")
     unknown = exchange(fresh, "no-such-code", f"{bff_server.url}/callback")
     assert (unknown.status_code, token_error(unknown)) == (403, expected)
     params = code_params(fresh, bff_server)
-    got = redirect_params(authorize_and_sign_in(browser, fresh.url, **params))
+    got = redirect_params(authorize_and_sign_in(agent, fresh.url, **params))
     assert exchange(fresh, got["code"], params["redirect_uri"]).status_code == 200
     reused = exchange(fresh, got["code"], params["redirect_uri"])
     assert (reused.status_code, token_error(reused)) == (403, expected)
 
 
-def test_a_wrong_pkce_verifier_fails_to_verify(fresh, bff_server, browser):
-    _verifier, _params, code = public_client_code(fresh, bff_server, browser)
+def test_a_wrong_pkce_verifier_fails_to_verify(fresh, bff_server, agent):
+    _verifier, _params, code = public_client_code(fresh, bff_server, agent)
     answer = requests.post(f"{fresh.url}/oauth/token", timeout=TIMEOUT, data={
         "grant_type": "authorization_code", "code": code, "client_id": PUBLIC,
         "redirect_uri": f"{bff_server.url}/callback", "code_verifier": pkce_pair()[0]})
@@ -69,10 +69,10 @@ def test_a_bad_refresh_token_says_so_in_auth0_s_words(fresh):
     assert fact("invalid refresh token") in answer.json()["error_description"].lower()
 
 
-def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(fresh, bff_server, browser):
+def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(fresh, bff_server, agent):
     fact("reusing an already used refresh token revokes the whole family, including the"
          " newest one")
-    first = sign_in_for_tokens(fresh, bff_server, browser, SCOPE)
+    first = sign_in_for_tokens(fresh, bff_server, agent, SCOPE)
     second = refresh(fresh, first["refresh_token"])
     assert second.status_code == 200, second.text
     newest = second.json()["refresh_token"]
@@ -84,11 +84,11 @@ def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(fresh, bff_ser
 
 
 def test_without_audience_the_access_token_is_opaque_and_for_userinfo_only(
-        fresh, bff_server, browser):
+        fresh, bff_server, agent):
     fact("`/authorize` without `audience`: the access token is opaque and good only for"
          " `/userinfo`")
     params = code_params(fresh, bff_server, audience=None, scope="openid email")
-    got = redirect_params(authorize_and_sign_in(browser, fresh.url, **params))
+    got = redirect_params(authorize_and_sign_in(agent, fresh.url, **params))
     token = exchange(fresh, got["code"], params["redirect_uri"]).json()["access_token"]
     with pytest.raises(jwt.DecodeError):
         jwt.get_unverified_header(token)
@@ -103,32 +103,32 @@ def test_without_audience_the_access_token_is_opaque_and_for_userinfo_only(
 
 
 def test_oidc_logout_refuses_a_logout_hint_that_is_not_the_id_token_s_sid(
-        fresh, bff_server, browser):
+        fresh, bff_server, agent):
     fact("a `logout_hint` that does not match the `sid` of the `id_token_hint` is an error")
-    id_token = signed_in_id_token(fresh, bff_server, browser)
-    answer = browser.get(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
+    id_token = signed_in_id_token(fresh, bff_server, agent)
+    answer = agent.get(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
                          params={"id_token_hint": id_token, "logout_hint": "another-sid",
                                  "post_logout_redirect_uri": f"{bff_server.url}/"})
     assert answer.status_code == 400 and "Location" not in answer.headers
     assert "logout_hint" in answer.text
-    assert session_alive(fresh, bff_server, browser)
+    assert session_alive(fresh, bff_server, agent)
 
 
 def test_oidc_logout_without_id_token_hint_asks_unless_logout_hint_is_the_session(
-        fresh, bff_server, browser):
+        fresh, bff_server, agent):
     fact("without `id_token_hint` the user is asked to confirm unless `logout_hint` matches"
          " their session")
-    sid = verify_jwt(fresh.url, signed_in_id_token(fresh, bff_server, browser), BFF)["sid"]
+    sid = verify_jwt(fresh.url, signed_in_id_token(fresh, bff_server, agent), BFF)["sid"]
     params = {"client_id": BFF, "post_logout_redirect_uri": f"{bff_server.url}/"}
-    asked = browser.get(f"{fresh.url}/oidc/logout", params={**params, "logout_hint": "x"},
+    asked = agent.get(f"{fresh.url}/oidc/logout", params={**params, "logout_hint": "x"},
                         allow_redirects=False, timeout=TIMEOUT)
     assert asked.status_code == 200 and "Location" not in asked.headers
     assert asked.headers["Content-Type"].startswith("text/html")
-    assert session_alive(fresh, bff_server, browser)
-    at_once = browser.get(f"{fresh.url}/oidc/logout", params={**params, "logout_hint": sid},
+    assert session_alive(fresh, bff_server, agent)
+    at_once = agent.get(f"{fresh.url}/oidc/logout", params={**params, "logout_hint": sid},
                           allow_redirects=False, timeout=TIMEOUT)
     assert at_once.headers["Location"] == f"{bff_server.url}/"
-    assert not session_alive(fresh, bff_server, browser)
+    assert not session_alive(fresh, bff_server, agent)
 
 
 class SlowFlakyReceiver:
@@ -151,14 +151,14 @@ class SlowFlakyReceiver:
 
 
 def test_back_channel_logout_comes_from_a_queue_after_the_logout_and_is_retried(
-        fresh, hooks, bff_server, browser):
+        fresh, hooks, bff_server, agent):
     fact("Back-channel logout tokens are sent from a queue, a little after the logout"
          " (not inside the logout request); `jti` is a UUID")
-    signed_in_id_token(fresh, bff_server, browser)
+    signed_in_id_token(fresh, bff_server, agent)
     receiver = SlowFlakyReceiver(delay=1.0)
     bff_server.swap(receiver)
     started = time.monotonic()
-    answer = browser.get(f"{fresh.url}/v2/logout", params={"client_id": BFF},
+    answer = agent.get(f"{fresh.url}/v2/logout", params={"client_id": BFF},
                          allow_redirects=False, timeout=TIMEOUT)
     answered = time.monotonic()
     assert answer.status_code == 302
@@ -173,10 +173,10 @@ def test_back_channel_logout_comes_from_a_queue_after_the_logout_and_is_retried(
 # -- 2. differences a client may depend on -----------------------------------------
 
 
-def test_a_failed_client_authentication_is_401_access_denied(fresh, bff_server, browser):
+def test_a_failed_client_authentication_is_401_access_denied(fresh, bff_server, agent):
     expected = fact_json('"access_denied"')
     params = code_params(fresh, bff_server)
-    got = redirect_params(authorize_and_sign_in(browser, fresh.url, **params))
+    got = redirect_params(authorize_and_sign_in(agent, fresh.url, **params))
     wrong = requests.post(f"{fresh.url}/oauth/token", timeout=TIMEOUT, data={
         "grant_type": "authorization_code", "code": got["code"], "client_id": BFF,
         "client_secret": "wrong", "redirect_uri": params["redirect_uri"]})
@@ -230,10 +230,10 @@ def _hybrid_params(tenant, bff_server, response_type: str, **extra) -> dict:
     ("code token id_token", {"code", "access_token", "id_token", "token_type", "expires_in",
                              "scope", "state"}),
 ])
-def test_more_response_types(fresh, bff_server, browser, response_type, expected):
+def test_more_response_types(fresh, bff_server, agent, response_type, expected):
     fact(f"`{response_type}`")
     params = _hybrid_params(fresh, bff_server, response_type)
-    answer = authorize_and_sign_in(browser, fresh.url, **params)
+    answer = authorize_and_sign_in(agent, fresh.url, **params)
     assert answer.headers["Location"].startswith(params["redirect_uri"] + "#")
     got = redirect_params(answer)
     assert set(got) == expected
@@ -249,40 +249,40 @@ def test_more_response_types(fresh, bff_server, browser, response_type, expected
         assert tokens.status_code == 200, tokens.text
 
 
-def test_response_mode_web_message_posts_to_the_framing_window(fresh, bff_server, browser):
+def test_response_mode_web_message_posts_to_the_framing_window(fresh, bff_server, agent):
     fact("`response_mode=web_message` is supported")
     verifier, challenge = pkce_pair()
     params = code_params(fresh, bff_server, client_id=SPA, redirect_uri=f"{bff_server.url}/",
                          response_mode="web_message", code_challenge=challenge,
                          code_challenge_method="S256")
-    answer = authorize_and_sign_in(browser, fresh.url, **params)
+    answer = authorize_and_sign_in(agent, fresh.url, **params)
     assert answer.status_code == 200
     csp = answer.headers["Content-Security-Policy"]
     assert f"frame-ancestors {bff_server.url}" in csp and "script-src 'self'" in csp
     assert "web_message.js" in answer.text and '"authorization_response"' not in answer.text
     assert f'"target_origin": "{bff_server.url}"' in answer.text
     # Silent sign-in on the same session, with no session answering login_required:
-    silent = authorize(browser, fresh.url, **{**params, "prompt": "none"})
+    silent = authorize(agent, fresh.url, **{**params, "prompt": "none"})
     assert silent.status_code == 200 and '"code"' in silent.text
-    browser.cookies.clear()
-    nobody = authorize(browser, fresh.url, **{**params, "prompt": "none"})
+    agent.cookies.clear()
+    nobody = authorize(agent, fresh.url, **{**params, "prompt": "none"})
     assert nobody.status_code == 200 and '"error": "login_required"' in nobody.text
 
 
-def test_web_message_only_for_an_allowed_web_origin(fresh, hooks, bff_server, browser):
+def test_web_message_only_for_an_allowed_web_origin(fresh, hooks, bff_server, agent):
     hooks.client_urls(SPA, web_origins=["http://other.example"])
     _, challenge = pkce_pair()
-    answer = authorize(browser, fresh.url, **code_params(
+    answer = authorize(agent, fresh.url, **code_params(
         fresh, bff_server, client_id=SPA, redirect_uri=f"{bff_server.url}/",
         response_mode="web_message", code_challenge=challenge, code_challenge_method="S256"))
     assert answer.status_code == 400 and "Allowed Web Origins" in answer.text
 
 
-def test_pkce_plain(fresh, bff_server, browser):
+def test_pkce_plain(fresh, bff_server, agent):
     verifier, _ = pkce_pair()
     params = code_params(fresh, bff_server, client_id=PUBLIC, code_challenge=verifier,
                          code_challenge_method="plain")
-    got = redirect_params(authorize_and_sign_in(browser, fresh.url, **params))
+    got = redirect_params(authorize_and_sign_in(agent, fresh.url, **params))
     answer = requests.post(f"{fresh.url}/oauth/token", timeout=TIMEOUT, data={
         "grant_type": "authorization_code", "code": got["code"], "client_id": PUBLIC,
         "redirect_uri": params["redirect_uri"], "code_verifier": verifier})
@@ -290,11 +290,11 @@ def test_pkce_plain(fresh, bff_server, browser):
 
 
 def test_v2_logout_without_return_to_goes_to_the_first_allowed_logout_url(
-        fresh, hooks, bff_server, browser):
+        fresh, hooks, bff_server, agent):
     fact("`/v2/logout` without `returnTo` goes to the client's first allowed logout URL")
     hooks.client_urls(BFF, allowed_logout_urls=[f"{bff_server.url}/bye", f"{bff_server.url}/"])
-    signed_in_id_token(fresh, bff_server, browser)
-    answer = browser.get(f"{fresh.url}/v2/logout", params={"client_id": BFF},
+    signed_in_id_token(fresh, bff_server, agent)
+    answer = agent.get(f"{fresh.url}/v2/logout", params={"client_id": BFF},
                          allow_redirects=False, timeout=TIMEOUT)
     assert answer.headers["Location"] == f"{bff_server.url}/bye"
 
@@ -307,27 +307,27 @@ def test_v2_logout_without_return_to_goes_to_the_first_allowed_logout_url(
     ("http://app.example/Out", "http://app.example/out", False),  # the path is exact
 ])
 def test_logout_urls_compare_scheme_and_host_case_insensitively_with_wildcards(
-        fresh, hooks, browser, allowed, return_to, ok):
+        fresh, hooks, agent, allowed, return_to, ok):
     fact("logout URL scheme and host compare case-insensitively and may use a subdomain"
          " wildcard")
     hooks.client_urls(BFF, allowed_logout_urls=[allowed])
-    answer = browser.get(f"{fresh.url}/v2/logout", params={"client_id": BFF,
+    answer = agent.get(f"{fresh.url}/v2/logout", params={"client_id": BFF,
                                                            "returnTo": return_to},
                          allow_redirects=False, timeout=TIMEOUT)
     assert (answer.status_code == 302
             and answer.headers["Location"].lower() == return_to.lower()) is ok
 
 
-def test_userinfo_content_type(fresh, bff_server, browser):
-    body = sign_in_for_tokens(fresh, bff_server, browser, "openid email")
+def test_userinfo_content_type(fresh, bff_server, agent):
+    body = sign_in_for_tokens(fresh, bff_server, agent, "openid email")
     answer = requests.get(f"{fresh.url}/userinfo", timeout=TIMEOUT,
                           headers={"Authorization": f"Bearer {body['access_token']}"})
     assert answer.headers["Content-Type"] == fact("application/json; charset=utf-8")
 
 
-def test_an_id_token_only_answer_has_no_expires_in_or_scope(fresh, bff_server, browser):
+def test_an_id_token_only_answer_has_no_expires_in_or_scope(fresh, bff_server, agent):
     # The brief's (issue 10) finding: Auth0's id_token answer carries the token alone.
-    answer = authorize_and_sign_in(browser, fresh.url, client_id=BFF, response_type="id_token",
+    answer = authorize_and_sign_in(agent, fresh.url, client_id=BFF, response_type="id_token",
                                    scope="openid", redirect_uri=f"{bff_server.url}/callback",
                                    nonce="n", state="s")
     fragment = parse_qs(urlsplit(answer.headers["Location"]).fragment)

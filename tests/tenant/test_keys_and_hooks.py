@@ -23,9 +23,9 @@ def jwks(tenant) -> dict:
     return requests.get(f"{tenant.url}/.well-known/jwks.json", timeout=TIMEOUT).json()
 
 
-def id_token_for(tenant, bff_server, browser) -> str:
+def id_token_for(tenant, bff_server, agent) -> str:
     got = redirect_params(authorize_and_sign_in(
-        browser, tenant.url, client_id=BFF, response_type="id_token", scope="openid",
+        agent, tenant.url, client_id=BFF, response_type="id_token", scope="openid",
         redirect_uri=f"{bff_server.url}/callback", nonce="n", state="s"))
     return got["id_token"]
 
@@ -59,15 +59,15 @@ def test_jwks_publishes_rs256_keys_with_certificates(fresh):
     assert "d" not in key and "p" not in key
 
 
-def test_key_rotation(fresh, hooks, bff_server, browser):
-    old_token = id_token_for(fresh, bff_server, browser)
+def test_key_rotation(fresh, hooks, bff_server, agent):
+    old_token = id_token_for(fresh, bff_server, agent)
     old_kid = jwt.get_unverified_header(old_token)["kid"]
     new_kid = hooks.rotate_keys()
     assert new_kid != old_kid
     kids = [k["kid"] for k in jwks(fresh)["keys"]]
     assert old_kid in kids and new_kid in kids
     verify_jwt(fresh.url, old_token, BFF)  # still verifies after the rotation
-    new_token = id_token_for(fresh, bff_server, browser)
+    new_token = id_token_for(fresh, bff_server, agent)
     assert jwt.get_unverified_header(new_token)["kid"] == new_kid
     verify_jwt(fresh.url, new_token, BFF)
     previous = hooks.mint({"sub": "x"}, sign="previous")
@@ -125,22 +125,22 @@ def test_mint_signs_as_asked(fresh, hooks, sign, alg, kid):
             jwt.decode(token, public.private_key.public_key(), algorithms=["RS256"])
 
 
-def test_tweak_tokens_applies_to_the_next_tokens_only(fresh, hooks, bff_server, browser):
+def test_tweak_tokens_applies_to_the_next_tokens_only(fresh, hooks, bff_server, agent):
     hooks.tweak_tokens(id_token={"set": {"iss": "https://evil/"}, "unset": ["sid"],
                                  "sign": "current"})
-    tweaked = jwt.decode(id_token_for(fresh, bff_server, browser),
+    tweaked = jwt.decode(id_token_for(fresh, bff_server, agent),
                          options={"verify_signature": False})
     assert tweaked["iss"] == "https://evil/" and "sid" not in tweaked
-    normal = verify_jwt(fresh.url, id_token_for(fresh, bff_server, browser), BFF)
+    normal = verify_jwt(fresh.url, id_token_for(fresh, bff_server, agent), BFF)
     assert normal["iss"] == fresh.issuer and "sid" in normal
 
 
-def test_tweak_signing_with_a_rogue_key(fresh, hooks, bff_server, browser):
+def test_tweak_signing_with_a_rogue_key(fresh, hooks, bff_server, agent):
     hooks.tweak_tokens(id_token={"sign": "rogue"}, times=2)
     for _ in range(2):
         with pytest.raises(jwt.InvalidSignatureError):
-            verify_jwt(fresh.url, id_token_for(fresh, bff_server, browser), BFF)
-    verify_jwt(fresh.url, id_token_for(fresh, bff_server, browser), BFF)
+            verify_jwt(fresh.url, id_token_for(fresh, bff_server, agent), BFF)
+    verify_jwt(fresh.url, id_token_for(fresh, bff_server, agent), BFF)
 
 
 def test_hooks_refuse_bad_input(fresh):
@@ -199,22 +199,22 @@ def test_clear_faults(fresh, hooks):
 
 
 def test_settings_change_token_lifetimes_and_reset_restores_them(fresh, hooks, bff_server,
-                                                                browser):
+                                                                agent):
     assert hooks.settings(id_token_ttl=5)["id_token_ttl"] == 5
-    claims = verify_jwt(fresh.url, id_token_for(fresh, bff_server, browser), BFF)
+    claims = verify_jwt(fresh.url, id_token_for(fresh, bff_server, agent), BFF)
     assert claims["exp"] - claims["iat"] == 5
     hooks.reset()
-    claims = verify_jwt(fresh.url, id_token_for(fresh, browser=requests.Session(),
+    claims = verify_jwt(fresh.url, id_token_for(fresh, agent=requests.Session(),
                                                 bff_server=bff_server), BFF)
     assert claims["exp"] - claims["iat"] == 36000
 
 
-def test_reset_clears_faults_and_tweaks(fresh, hooks, bff_server, browser):
+def test_reset_clears_faults_and_tweaks(fresh, hooks, bff_server, agent):
     hooks.fault("/.well-known/", status=500, times=5)
     hooks.tweak_tokens(id_token={"set": {"iss": "https://evil/"}}, times=5)
     hooks.reset()
     assert requests.get(f"{fresh.url}/.well-known/jwks.json", timeout=TIMEOUT).ok
-    assert verify_jwt(fresh.url, id_token_for(fresh, bff_server, browser), BFF)["iss"] == (
+    assert verify_jwt(fresh.url, id_token_for(fresh, bff_server, agent), BFF)["iss"] == (
         fresh.issuer)
 
 
@@ -224,12 +224,12 @@ def test_users_hook(fresh, hooks):
     assert hooks.user("auth0|nobody") is None
 
 
-def test_reset_ends_sso_sessions(fresh, hooks, bff_server, browser):
-    id_token_for(fresh, bff_server, browser)
+def test_reset_ends_sso_sessions(fresh, hooks, bff_server, agent):
+    id_token_for(fresh, bff_server, agent)
     hooks.reset()
     got = redirect_params(requests.get(
         f"{fresh.url}/authorize", allow_redirects=False, timeout=TIMEOUT,
-        cookies=browser.cookies, params={
+        cookies=agent.cookies, params={
             "client_id": BFF, "response_type": "id_token", "scope": "openid", "prompt": "none",
             "redirect_uri": f"{bff_server.url}/callback", "nonce": "n", "state": "s"}))
     assert got["error"] == "login_required"

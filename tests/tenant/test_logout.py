@@ -55,30 +55,30 @@ def receiver(bff_server) -> Iterator[LogoutReceiver]:
     bff_server.swap(_unavailable)
 
 
-def signed_in_id_token(tenant, bff_server, browser, client_id=BFF):
+def signed_in_id_token(tenant, bff_server, agent, client_id=BFF):
     params = {"client_id": client_id, "response_type": "id_token",
               "redirect_uri": f"{bff_server.url}/callback", "scope": "openid",
               "nonce": "n", "state": "s"}
-    got = redirect_params(authorize_and_sign_in(browser, tenant.url, **params))
+    got = redirect_params(authorize_and_sign_in(agent, tenant.url, **params))
     return got["id_token"]
 
 
-def session_alive(tenant, bff_server, browser) -> bool:
+def session_alive(tenant, bff_server, agent) -> bool:
     got = redirect_params(authorize(
-        browser, tenant.url, client_id=BFF, response_type="id_token", prompt="none",
+        agent, tenant.url, client_id=BFF, response_type="id_token", prompt="none",
         redirect_uri=f"{bff_server.url}/callback", scope="openid", nonce="n2", state="s"))
     return "id_token" in got
 
 
-def test_v2_logout_ends_the_session_and_tells_the_client(fresh, hooks, bff_server, browser,
+def test_v2_logout_ends_the_session_and_tells_the_client(fresh, hooks, bff_server, agent,
                                                          receiver):
-    id_token = signed_in_id_token(fresh, bff_server, browser)
+    id_token = signed_in_id_token(fresh, bff_server, agent)
     sid = verify_jwt(fresh.url, id_token, BFF)["sid"]
-    answer = browser.get(f"{fresh.url}/v2/logout", allow_redirects=False, timeout=TIMEOUT,
+    answer = agent.get(f"{fresh.url}/v2/logout", allow_redirects=False, timeout=TIMEOUT,
                          params={"client_id": BFF, "returnTo": f"{bff_server.url}/"})
     assert answer.status_code == 302
     assert answer.headers["Location"] == f"{bff_server.url}/"
-    assert not session_alive(fresh, bff_server, browser)
+    assert not session_alive(fresh, bff_server, agent)
 
     (delivery,) = hooks.wait_for_deliveries(1)
     (token,) = receiver.tokens
@@ -94,26 +94,26 @@ def test_v2_logout_ends_the_session_and_tells_the_client(fresh, hooks, bff_serve
         "sid": sid, "sub": ALICE_ID, "jti": claims["jti"], "error": None, "attempts": 1}
 
 
-def test_every_client_of_the_session_is_told(fresh, hooks, bff_server, browser, receiver):
-    signed_in_id_token(fresh, bff_server, browser, client_id=BFF)
+def test_every_client_of_the_session_is_told(fresh, hooks, bff_server, agent, receiver):
+    signed_in_id_token(fresh, bff_server, agent, client_id=BFF)
     # The same SSO session gives the public client tokens too, with no login page.
     got = redirect_params(authorize(
-        browser, fresh.url, client_id=PUBLIC, response_type="id_token", nonce="n",
+        agent, fresh.url, client_id=PUBLIC, response_type="id_token", nonce="n",
         redirect_uri=f"{bff_server.url}/callback", scope="openid", state="s"))
     assert "id_token" in got
-    browser.get(f"{fresh.url}/v2/logout", timeout=TIMEOUT, allow_redirects=False)
+    agent.get(f"{fresh.url}/v2/logout", timeout=TIMEOUT, allow_redirects=False)
     hooks.wait_for_deliveries(2)
     audiences = sorted(jwt.decode(t, options={"verify_signature": False})["aud"]
                        for t in receiver.tokens)
     assert audiences == [BFF, PUBLIC]
 
 
-def test_v2_logout_without_client_or_return_to_shows_a_page(fresh, bff_server, browser,
+def test_v2_logout_without_client_or_return_to_shows_a_page(fresh, bff_server, agent,
                                                              receiver):
-    signed_in_id_token(fresh, bff_server, browser)
-    answer = browser.get(f"{fresh.url}/v2/logout", allow_redirects=False, timeout=TIMEOUT)
+    signed_in_id_token(fresh, bff_server, agent)
+    answer = agent.get(f"{fresh.url}/v2/logout", allow_redirects=False, timeout=TIMEOUT)
     assert answer.status_code == 200 and "signed out" in answer.text
-    assert not session_alive(fresh, bff_server, browser)
+    assert not session_alive(fresh, bff_server, agent)
 
 
 @pytest.mark.parametrize("query", [
@@ -122,75 +122,75 @@ def test_v2_logout_without_client_or_return_to_shows_a_page(fresh, bff_server, b
     {"returnTo": "{bff}/"},
     {"client_id": "nope", "returnTo": "{bff}/"},
 ])
-def test_v2_logout_refuses_return_urls_not_allowed(fresh, hooks, bff_server, browser, query):
-    signed_in_id_token(fresh, bff_server, browser)
+def test_v2_logout_refuses_return_urls_not_allowed(fresh, hooks, bff_server, agent, query):
+    signed_in_id_token(fresh, bff_server, agent)
     params = {k: v.format(bff=bff_server.url) for k, v in query.items()}
-    answer = browser.get(f"{fresh.url}/v2/logout", params=params, allow_redirects=False,
+    answer = agent.get(f"{fresh.url}/v2/logout", params=params, allow_redirects=False,
                          timeout=TIMEOUT)
     assert answer.status_code == 400 and "Location" not in answer.headers
-    assert session_alive(fresh, bff_server, browser)
+    assert session_alive(fresh, bff_server, agent)
     assert hooks.backchannel_deliveries() == []
 
 
-def test_oidc_logout(fresh, hooks, bff_server, browser, receiver):
-    id_token = signed_in_id_token(fresh, bff_server, browser)
+def test_oidc_logout(fresh, hooks, bff_server, agent, receiver):
+    id_token = signed_in_id_token(fresh, bff_server, agent)
     sid = verify_jwt(fresh.url, id_token, BFF)["sid"]
-    answer = browser.get(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
+    answer = agent.get(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
                          params={"id_token_hint": id_token, "logout_hint": sid,
                                  "post_logout_redirect_uri": f"{bff_server.url}/",
                                  "state": "bye"})
     assert answer.status_code == 302
     assert answer.headers["Location"] == f"{bff_server.url}/?state=bye"
-    assert not session_alive(fresh, bff_server, browser)
+    assert not session_alive(fresh, bff_server, agent)
     hooks.wait_for_deliveries(1)
     assert len(receiver.tokens) == 1
 
 
-def test_oidc_logout_refuses_bad_hints_and_urls(fresh, hooks, bff_server, browser):
-    id_token = signed_in_id_token(fresh, bff_server, browser)
+def test_oidc_logout_refuses_bad_hints_and_urls(fresh, hooks, bff_server, agent):
+    id_token = signed_in_id_token(fresh, bff_server, agent)
     rogue = hooks.mint(jwt.decode(id_token, options={"verify_signature": False}), sign="rogue")
     for params in ({"id_token_hint": rogue, "post_logout_redirect_uri": f"{bff_server.url}/"},
                    {"id_token_hint": id_token, "post_logout_redirect_uri": "http://evil/"},
                    {"post_logout_redirect_uri": f"{bff_server.url}/"}):
-        answer = browser.get(f"{fresh.url}/oidc/logout", params=params, allow_redirects=False,
+        answer = agent.get(f"{fresh.url}/oidc/logout", params=params, allow_redirects=False,
                              timeout=TIMEOUT)
         assert answer.status_code == 400, params
-    assert session_alive(fresh, bff_server, browser)
+    assert session_alive(fresh, bff_server, agent)
 
 
-def test_oidc_logout_with_client_id_only_asks_the_user(fresh, bff_server, browser):
-    signed_in_id_token(fresh, bff_server, browser)
-    answer = browser.get(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
+def test_oidc_logout_with_client_id_only_asks_the_user(fresh, bff_server, agent):
+    signed_in_id_token(fresh, bff_server, agent)
+    answer = agent.get(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
                          params={"client_id": BFF, "state": "bye",
                                  "post_logout_redirect_uri": f"{bff_server.url}/"})
     assert answer.status_code == 200 and "Sign out?" in answer.text
-    assert session_alive(fresh, bff_server, browser)
-    confirmed = submit_form(browser, answer)
+    assert session_alive(fresh, bff_server, agent)
+    confirmed = submit_form(agent, answer)
     assert confirmed.headers["Location"] == f"{bff_server.url}/?state=bye"
-    assert not session_alive(fresh, bff_server, browser)
+    assert not session_alive(fresh, bff_server, agent)
 
 
-def test_a_forged_confirmation_logs_nobody_out(fresh, bff_server, browser):
-    signed_in_id_token(fresh, bff_server, browser)
-    answer = browser.post(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
+def test_a_forged_confirmation_logs_nobody_out(fresh, bff_server, agent):
+    signed_in_id_token(fresh, bff_server, agent)
+    answer = agent.post(f"{fresh.url}/oidc/logout", allow_redirects=False, timeout=TIMEOUT,
                           data={"client_id": BFF, "confirmation": "forged"})
     assert answer.status_code == 200 and "Sign out?" in answer.text
-    assert session_alive(fresh, bff_server, browser)
+    assert session_alive(fresh, bff_server, agent)
 
 
-def test_a_failed_delivery_is_recorded(fresh, hooks, bff_server, browser):
-    signed_in_id_token(fresh, bff_server, browser)
+def test_a_failed_delivery_is_recorded(fresh, hooks, bff_server, agent):
+    signed_in_id_token(fresh, bff_server, agent)
     bff_server.swap(_unavailable)
-    browser.get(f"{fresh.url}/v2/logout", timeout=TIMEOUT, allow_redirects=False)
+    agent.get(f"{fresh.url}/v2/logout", timeout=TIMEOUT, allow_redirects=False)
     (delivery,) = hooks.wait_for_deliveries(1)
     assert delivery["status"] == 503
     assert delivery["attempts"] == 3  # a 5xx is tried again, twice
 
 
-def test_logout_token_tweak(fresh, hooks, bff_server, browser, receiver):
-    signed_in_id_token(fresh, bff_server, browser)
+def test_logout_token_tweak(fresh, hooks, bff_server, agent, receiver):
+    signed_in_id_token(fresh, bff_server, agent)
     hooks.tweak_tokens(logout_token={"set": {"nonce": "bad"}, "sign": "none"})
-    browser.get(f"{fresh.url}/v2/logout", timeout=TIMEOUT, allow_redirects=False)
+    agent.get(f"{fresh.url}/v2/logout", timeout=TIMEOUT, allow_redirects=False)
     hooks.wait_for_deliveries(1)
     (token,) = receiver.tokens
     assert jwt.get_unverified_header(token)["alg"] == "none"

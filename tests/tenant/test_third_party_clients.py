@@ -14,7 +14,7 @@ from joserfc import jwt as jose_jwt
 from joserfc.jwk import KeySet
 
 from app.tenant.directory import ALICE_ID
-from tests.support.tenant import ALICE, TIMEOUT, sign_in, submit_form
+from tests.support.tenant import ALICE, TIMEOUT, submit_form, submit_login
 
 BFF = "selfserve-demo-bff"
 PUBLIC = "selfserve-demo-bff-public"
@@ -25,7 +25,7 @@ def _browser_to_callback(authorize_url: str, callback_prefix: str) -> str:
     with requests.Session() as browser:
         start = browser.get(authorize_url, allow_redirects=False, timeout=TIMEOUT)
         page = browser.get(urljoin(start.url, start.headers["Location"]), timeout=TIMEOUT)
-        callback = sign_in(browser, page, *ALICE).headers["Location"]
+        callback = submit_login(browser, page, *ALICE).headers["Location"]
         assert callback.startswith(callback_prefix + "?")
         return callback
 

@@ -8,7 +8,7 @@ from tests.tenant_management.support import TenantApi
 
 
 @pytest.fixture
-def api(tenant) -> TenantApi:
+def mgmt(tenant) -> TenantApi:
     """The tenant's API, with demo data and rate limits restored before the test."""
     client = TenantApi(tenant)
     client.reset()
@@ -16,5 +16,5 @@ def api(tenant) -> TenantApi:
 
 
 @pytest.fixture
-def alice_token(api) -> str:
-    return api.access_token()
+def alice_token(mgmt) -> str:
+    return mgmt.access_token()

@@ -23,14 +23,14 @@ def assert_error(response, status: int, message: str, error_code: str | None = N
     return body
 
 
-def test_missing_authentication(api):
-    response = api.call("GET", user_path(ALICE_ID))
+def test_missing_authentication(mgmt):
+    response = mgmt.call("GET", user_path(ALICE_ID))
     body = assert_error(response, 401, "Missing authentication")
     assert body["error"] == "Unauthorized"
 
 
-def test_not_a_bearer_header(api):
-    response = api.call("GET", user_path(ALICE_ID), headers={"Authorization": "Basic YTpi"})
+def test_not_a_bearer_header(mgmt):
+    response = mgmt.call("GET", user_path(ALICE_ID), headers={"Authorization": "Basic YTpi"})
     assert response.status_code == 400
     assert response.json()["message"] == "Bad HTTP authentication header format"
 
@@ -46,31 +46,31 @@ def test_not_a_bearer_header(api):
         pytest.param(lambda api: api.access_token(sub=None), id="no-sub"),
     ],
 )
-def test_invalid_tokens(api, make_token):
-    response = api.call("GET", user_path(ALICE_ID), make_token(api))
+def test_invalid_tokens(mgmt, make_token):
+    response = mgmt.call("GET", user_path(ALICE_ID), make_token(mgmt))
     body = assert_error(response, 401, "Invalid token")
     assert body["attributes"] == {"error": "Invalid token"}
 
 
-def test_token_signed_by_a_stranger(api):
-    response = api.call("GET", user_path(ALICE_ID), api.access_token(sign="rogue"))
+def test_token_signed_by_a_stranger(mgmt):
+    response = mgmt.call("GET", user_path(ALICE_ID), mgmt.access_token(sign="rogue"))
     message = "Invalid signature received for JSON Web Token validation."
     body = assert_error(response, 401, message)
     assert body["attributes"] == {"error": message}
 
 
-def test_expired_token(api):
+def test_expired_token(mgmt):
     past = int(time.time()) - 3600
-    token = api.access_token(iat=past - 600, exp=past)
+    token = mgmt.access_token(iat=past - 600, exp=past)
     assert_error(
-        api.call("GET", user_path(ALICE_ID), token),
+        mgmt.call("GET", user_path(ALICE_ID), token),
         401,
         "Expired token received for JSON Web Token validation",
     )
 
 
-def test_id_token_is_not_an_access_token(api):
-    response = api.call("GET", user_path(ALICE_ID), api.id_token(ALICE_ID))
+def test_id_token_is_not_an_access_token(mgmt):
+    response = mgmt.call("GET", user_path(ALICE_ID), mgmt.id_token(ALICE_ID))
     assert_error(response, 401, "Bad audience: selfserve-demo-bff")
 
 
@@ -95,17 +95,17 @@ OPERATIONS = [
 
 
 @pytest.mark.parametrize(("method", "path", "body", "expected"), OPERATIONS)
-def test_each_operation_needs_its_scope(api, method, path, body, expected):
-    token = api.access_token(scopes=["openid"])
-    response = api.call(method, path.format(id=quote(ALICE_ID)), token, json=body)
+def test_each_operation_needs_its_scope(mgmt, method, path, body, expected):
+    token = mgmt.access_token(scopes=["openid"])
+    response = mgmt.call(method, path.format(id=quote(ALICE_ID)), token, json=body)
     assert_error(
         response, 403, f"Insufficient scope, expected any of: {expected}", "insufficient_scope"
     )
 
 
 @pytest.mark.parametrize(("method", "path", "body", "expected"), OPERATIONS[:6])
-def test_current_user_token_cannot_act_on_another_user(api, method, path, body, expected):
-    response = api.call(method, path.format(id=quote(BOB_ID)), api.access_token(), json=body)
+def test_current_user_token_cannot_act_on_another_user(mgmt, method, path, body, expected):
+    response = mgmt.call(method, path.format(id=quote(BOB_ID)), mgmt.access_token(), json=body)
     assert_error(
         response,
         403,
@@ -114,11 +114,11 @@ def test_current_user_token_cannot_act_on_another_user(api, method, path, body, 
     )
 
 
-def test_rate_limit_headers_on_every_response(api, alice_token):
+def test_rate_limit_headers_on_every_response(mgmt, alice_token):
     for response in (
-        api.call("GET", user_path(ALICE_ID), alice_token),
-        api.call("GET", user_path(BOB_ID), alice_token),
-        api.call("GET", user_path(ALICE_ID)),
+        mgmt.call("GET", user_path(ALICE_ID), alice_token),
+        mgmt.call("GET", user_path(BOB_ID), alice_token),
+        mgmt.call("GET", user_path(ALICE_ID)),
     ):
         limit = int(response.headers["x-ratelimit-limit"])
         remaining = int(response.headers["x-ratelimit-remaining"])
@@ -127,49 +127,49 @@ def test_rate_limit_headers_on_every_response(api, alice_token):
         assert time.time() - 1 <= reset <= time.time() + 3600
 
 
-def test_remaining_counts_down_per_token(api, alice_token):
-    first = api.call("GET", user_path(ALICE_ID), alice_token)
-    second = api.call("GET", user_path(ALICE_ID), alice_token)
-    other = api.call("GET", user_path(BOB_ID), api.access_token(sub=BOB_ID))
+def test_remaining_counts_down_per_token(mgmt, alice_token):
+    first = mgmt.call("GET", user_path(ALICE_ID), alice_token)
+    second = mgmt.call("GET", user_path(ALICE_ID), alice_token)
+    other = mgmt.call("GET", user_path(BOB_ID), mgmt.access_token(sub=BOB_ID))
     assert int(second.headers["x-ratelimit-remaining"]) == (
         int(first.headers["x-ratelimit-remaining"]) - 1
     )
     assert other.headers["x-ratelimit-remaining"] == first.headers["x-ratelimit-remaining"]
 
 
-def test_too_many_requests(api, alice_token):
-    api.set_rate_limit(limit=2, window=30)
-    assert api.call("GET", user_path(ALICE_ID), alice_token).status_code == 200
-    assert api.call("GET", user_path(ALICE_ID), alice_token).status_code == 200
-    response = api.call("GET", user_path(ALICE_ID), alice_token)
+def test_too_many_requests(mgmt, alice_token):
+    mgmt.set_rate_limit(limit=2, window=30)
+    assert mgmt.call("GET", user_path(ALICE_ID), alice_token).status_code == 200
+    assert mgmt.call("GET", user_path(ALICE_ID), alice_token).status_code == 200
+    response = mgmt.call("GET", user_path(ALICE_ID), alice_token)
     assert_error(response, 429, "Global limit has been reached", "too_many_requests")
     assert response.headers["x-ratelimit-limit"] == "2"
     assert response.headers["x-ratelimit-remaining"] == "0"
     assert int(response.headers["x-ratelimit-reset"]) > time.time()
     # Another token has its own budget.
-    other = api.call("GET", user_path(BOB_ID), api.access_token(sub=BOB_ID))
+    other = mgmt.call("GET", user_path(BOB_ID), mgmt.access_token(sub=BOB_ID))
     assert other.status_code == 200
 
 
-def test_window_refills(api, alice_token):
-    api.set_rate_limit(limit=1, window=0.3)
-    assert api.call("GET", user_path(ALICE_ID), alice_token).status_code == 200
-    assert api.call("GET", user_path(ALICE_ID), alice_token).status_code == 429
+def test_window_refills(mgmt, alice_token):
+    mgmt.set_rate_limit(limit=1, window=0.3)
+    assert mgmt.call("GET", user_path(ALICE_ID), alice_token).status_code == 200
+    assert mgmt.call("GET", user_path(ALICE_ID), alice_token).status_code == 429
     time.sleep(0.35)
-    assert api.call("GET", user_path(ALICE_ID), alice_token).status_code == 200
+    assert mgmt.call("GET", user_path(ALICE_ID), alice_token).status_code == 200
 
 
-def test_reset_restores_the_default_limit(api, alice_token):
-    api.set_rate_limit(limit=1, window=30)
-    api.call("GET", user_path(ALICE_ID), alice_token)
-    api.reset()
-    response = api.call("GET", user_path(ALICE_ID), alice_token)
+def test_reset_restores_the_default_limit(mgmt, alice_token):
+    mgmt.set_rate_limit(limit=1, window=30)
+    mgmt.call("GET", user_path(ALICE_ID), alice_token)
+    mgmt.reset()
+    response = mgmt.call("GET", user_path(ALICE_ID), alice_token)
     assert response.status_code == 200
     assert int(response.headers["x-ratelimit-limit"]) > 1
 
 
-def test_rate_limit_hook_without_values_restores_the_configuration(api, alice_token):
-    api.set_rate_limit(limit=1, window=30)
-    api.hooks.rate_limit()
-    response = api.call("GET", user_path(ALICE_ID), alice_token)
+def test_rate_limit_hook_without_values_restores_the_configuration(mgmt, alice_token):
+    mgmt.set_rate_limit(limit=1, window=30)
+    mgmt.hooks.rate_limit()
+    response = mgmt.call("GET", user_path(ALICE_ID), alice_token)
     assert int(response.headers["x-ratelimit-limit"]) > 1

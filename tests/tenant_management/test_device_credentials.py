@@ -12,39 +12,39 @@ KEY = {"device_name": "Alice's phone", "type": "public_key",
        "value": "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE", "device_id": "3f2a-99b0-1c"}
 
 
-def create(api, token, **changes):
+def create(mgmt, token, **changes):
     body = {key: value for key, value in {**KEY, **changes}.items() if value is not None}
-    return api.call("POST", "/device-credentials", token, json=body)
+    return mgmt.call("POST", "/device-credentials", token, json=body)
 
 
-def test_create_and_delete(api, alice_token):
-    response = create(api, alice_token)
+def test_create_and_delete(mgmt, alice_token):
+    response = create(mgmt, alice_token)
     assert response.status_code == 201
     credential_id = response.json()["id"]
     assert re.fullmatch(r"dcr_[0-9a-f]{16}", credential_id)
-    deleted = api.call("DELETE", f"/device-credentials/{credential_id}", alice_token)
+    deleted = mgmt.call("DELETE", f"/device-credentials/{credential_id}", alice_token)
     assert deleted.status_code == 204
-    again = api.call("DELETE", f"/device-credentials/{credential_id}", alice_token)
+    again = mgmt.call("DELETE", f"/device-credentials/{credential_id}", alice_token)
     assert again.status_code == 404
 
 
-def test_second_key_for_the_same_device(api, alice_token):
-    assert create(api, alice_token).status_code == 201
-    response = create(api, alice_token, value="AAAA")
+def test_second_key_for_the_same_device(mgmt, alice_token):
+    assert create(mgmt, alice_token).status_code == 201
+    response = create(mgmt, alice_token, value="AAAA")
     assert response.status_code == 409
     assert response.json()["message"] == "A public key already exists for the device."
-    assert create(api, alice_token, device_id="abcdef").status_code == 201
+    assert create(mgmt, alice_token, device_id="abcdef").status_code == 201
 
 
-def test_a_revoked_device_can_register_again(api, alice_token):
-    credential_id = create(api, alice_token).json()["id"]
-    api.call("DELETE", f"/device-credentials/{credential_id}", alice_token)
-    assert create(api, alice_token).status_code == 201
+def test_a_revoked_device_can_register_again(mgmt, alice_token):
+    credential_id = create(mgmt, alice_token).json()["id"]
+    mgmt.call("DELETE", f"/device-credentials/{credential_id}", alice_token)
+    assert create(mgmt, alice_token).status_code == 201
 
 
-def test_client_id_must_be_the_tokens_client(api, alice_token):
-    assert create(api, alice_token, client_id="selfserve-demo-bff").status_code == 201
-    response = create(api, alice_token, client_id="someone-else", device_id="ff")
+def test_client_id_must_be_the_tokens_client(mgmt, alice_token):
+    assert create(mgmt, alice_token, client_id="selfserve-demo-bff").status_code == 201
+    response = create(mgmt, alice_token, client_id="someone-else", device_id="ff")
     assert response.status_code == 403
     assert response.json()["message"] == "Cannot create device credentials for that client."
 
@@ -70,31 +70,31 @@ def test_client_id_must_be_the_tokens_client(api, alice_token):
          " device_name."),
     ],
 )
-def test_invalid_bodies(api, alice_token, changes, message):
-    response = create(api, alice_token, **changes)
+def test_invalid_bodies(mgmt, alice_token, changes, message):
+    response = create(mgmt, alice_token, **changes)
     assert response.status_code == 400
     assert response.json()["message"] == "Payload validation error: " + message
     assert response.json()["errorCode"] == "invalid_body"
 
 
-def test_value_must_be_base64(api, alice_token):
-    response = create(api, alice_token, value="not base64!")
+def test_value_must_be_base64(mgmt, alice_token):
+    response = create(mgmt, alice_token, value="not base64!")
     assert response.status_code == 400
     assert response.json()["errorCode"] == "invalid_body"
 
 
-def test_only_the_owner_deletes(api, alice_token):
-    credential_id = create(api, alice_token).json()["id"]
-    bob = api.access_token(sub=BOB_ID)
-    response = api.call("DELETE", f"/device-credentials/{credential_id}", bob)
+def test_only_the_owner_deletes(mgmt, alice_token):
+    credential_id = create(mgmt, alice_token).json()["id"]
+    bob = mgmt.access_token(sub=BOB_ID)
+    response = mgmt.call("DELETE", f"/device-credentials/{credential_id}", bob)
     assert response.status_code == 403
     assert response.json()["errorCode"] == "unowned_resource"
     # Still there: the owner can delete it.
-    deleted = api.call("DELETE", f"/device-credentials/{credential_id}", alice_token)
+    deleted = mgmt.call("DELETE", f"/device-credentials/{credential_id}", alice_token)
     assert deleted.status_code == 204
 
 
-def test_each_user_has_own_devices(api, alice_token):
-    bob = api.access_token(sub=BOB_ID)
-    assert create(api, alice_token).status_code == 201
-    assert create(api, bob).status_code == 201
+def test_each_user_has_own_devices(mgmt, alice_token):
+    bob = mgmt.access_token(sub=BOB_ID)
+    assert create(mgmt, alice_token).status_code == 201
+    assert create(mgmt, bob).status_code == 201

@@ -11,18 +11,18 @@ GITHUB_ALICE = "github|1000001"
 GOOGLE_DAVE = "google-oauth2|100000000000000000002"
 
 
-def link(api, token, body):
-    return api.call("POST", user_path(ALICE_ID, "/identities"), token, json=body)
+def link(mgmt, token, body):
+    return mgmt.call("POST", user_path(ALICE_ID, "/identities"), token, json=body)
 
 
-def test_link_a_social_account(api, alice_token):
-    secondary = api.sign_in_social("github", "alice-gh")
+def test_link_a_social_account(mgmt, alice_token):
+    secondary = mgmt.sign_in_social("github", "alice-gh")
     assert secondary == GITHUB_ALICE
     # The secondary has metadata of its own, which linking must not merge.
-    api.call("PATCH", user_path(secondary), api.access_token(sub=secondary),
+    mgmt.call("PATCH", user_path(secondary), mgmt.access_token(sub=secondary),
              json={"user_metadata": {"from_github": True}}).raise_for_status()
 
-    response = link(api, alice_token, {"link_with": api.id_token(secondary)})
+    response = link(mgmt, alice_token, {"link_with": mgmt.id_token(secondary)})
 
     assert response.status_code == 201
     main, linked = response.json()
@@ -32,41 +32,41 @@ def test_link_a_social_account(api, alice_token):
     assert linked["user_id"] == 1000001  # GitHub ids are numbers, as Auth0 returns them
     assert linked["isSocial"] is True
     assert linked["profileData"]["email"] == "alice@example.com"
-    user = api.call("GET", user_path(ALICE_ID), alice_token).json()
+    user = mgmt.call("GET", user_path(ALICE_ID), alice_token).json()
     assert user["identities"] == response.json()
     assert "from_github" not in user["user_metadata"]
     # The secondary user is gone, and its account now signs in as alice.
-    gone = api.call("GET", user_path(secondary), api.access_token(sub=secondary))
+    gone = mgmt.call("GET", user_path(secondary), mgmt.access_token(sub=secondary))
     assert gone.status_code == 404
-    assert api.sign_in_social("github", "alice-gh") == ALICE_ID
+    assert mgmt.sign_in_social("github", "alice-gh") == ALICE_ID
 
 
-def test_link_a_database_account(api, alice_token):
-    response = link(api, alice_token, {"link_with": api.id_token(BOB_ID)})
+def test_link_a_database_account(mgmt, alice_token):
+    response = link(mgmt, alice_token, {"link_with": mgmt.id_token(BOB_ID)})
     assert response.status_code == 201
     assert [identity["user_id"] for identity in response.json()] == [
         ALICE_ID.split("|")[1], BOB_ID.split("|")[1]]
-    assert api.authenticate("bob@example.com", "bob-demo-password") == ALICE_ID
+    assert mgmt.authenticate("bob@example.com", "bob-demo-password") == ALICE_ID
 
 
-def test_link_the_same_account_twice(api, alice_token):
-    secondary = api.sign_in_social("google-oauth2", "dave.example")
-    token = api.id_token(secondary)
-    assert link(api, alice_token, {"link_with": token}).status_code == 201
-    response = link(api, alice_token, {"link_with": token})
+def test_link_the_same_account_twice(mgmt, alice_token):
+    secondary = mgmt.sign_in_social("google-oauth2", "dave.example")
+    token = mgmt.id_token(secondary)
+    assert link(mgmt, alice_token, {"link_with": token}).status_code == 201
+    response = link(mgmt, alice_token, {"link_with": token})
     assert response.status_code == 409
     assert response.json() == {"statusCode": 409, "error": "Conflict",
                                "message": "Specified identity already exists."}
 
 
-def test_link_with_itself(api, alice_token):
-    response = link(api, alice_token, {"link_with": api.id_token(ALICE_ID)})
+def test_link_with_itself(mgmt, alice_token):
+    response = link(mgmt, alice_token, {"link_with": mgmt.id_token(ALICE_ID)})
     assert response.status_code == 400
     assert response.json()["message"] == "Main identity and the new one are the same."
 
 
-def test_link_an_account_that_never_signed_in(api, alice_token):
-    response = link(api, alice_token, {"link_with": api.id_token("github|1000002")})
+def test_link_an_account_that_never_signed_in(mgmt, alice_token):
+    response = link(mgmt, alice_token, {"link_with": mgmt.id_token("github|1000002")})
     assert response.status_code == 400
     assert response.json()["message"] == "Provided secondary account not found."
 
@@ -91,13 +91,13 @@ LINK_WITH_ERRORS = [
 
 
 @pytest.mark.parametrize(("make_token", "message"), LINK_WITH_ERRORS)
-def test_link_with_is_checked(api, alice_token, make_token, message):
-    api.sign_in_social("github", "alice-gh")
-    response = link(api, alice_token, {"link_with": make_token(api)})
+def test_link_with_is_checked(mgmt, alice_token, make_token, message):
+    mgmt.sign_in_social("github", "alice-gh")
+    response = link(mgmt, alice_token, {"link_with": make_token(mgmt)})
     assert response.status_code == 400, response.text
     assert response.json()["message"] == message
-    assert api.call("GET", user_path(GITHUB_ALICE),
-                    api.access_token(sub=GITHUB_ALICE)).status_code == 200
+    assert mgmt.call("GET", user_path(GITHUB_ALICE),
+                    mgmt.access_token(sub=GITHUB_ALICE)).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -112,45 +112,45 @@ def test_link_with_is_checked(api, alice_token, make_token, message):
          "Insufficient scope, expected any of: update:users"),
     ],
 )
-def test_link_bodies(api, alice_token, body, status, message):
-    response = link(api, alice_token, body)
+def test_link_bodies(mgmt, alice_token, body, status, message):
+    response = link(mgmt, alice_token, body)
     assert response.status_code == status
     assert response.json()["message"] == message
 
 
-def test_unlink_gives_the_account_back(api, alice_token):
-    secondary = api.sign_in_social("google-oauth2", "alice.example")
-    link(api, alice_token, {"link_with": api.id_token(secondary)}).raise_for_status()
+def test_unlink_gives_the_account_back(mgmt, alice_token):
+    secondary = mgmt.sign_in_social("google-oauth2", "alice.example")
+    link(mgmt, alice_token, {"link_with": mgmt.id_token(secondary)}).raise_for_status()
 
-    response = api.call(
+    response = mgmt.call(
         "DELETE", user_path(ALICE_ID, "/identities/google-oauth2/100000000000000000001"),
         alice_token)
 
     assert response.status_code == 200
     assert [identity["provider"] for identity in response.json()] == ["auth0"]
-    restored = api.call("GET", user_path(secondary), api.access_token(sub=secondary))
+    restored = mgmt.call("GET", user_path(secondary), mgmt.access_token(sub=secondary))
     assert restored.status_code == 200
     assert restored.json()["email"] == "alice@example.com"
     assert restored.json()["identities"][0]["user_id"] == "100000000000000000001"
-    assert api.sign_in_social("google-oauth2", "alice.example") == secondary
+    assert mgmt.sign_in_social("google-oauth2", "alice.example") == secondary
 
 
-def test_main_identity_cannot_be_removed(api, alice_token):
+def test_main_identity_cannot_be_removed(mgmt, alice_token):
     path = user_path(ALICE_ID, "/identities/auth0/" + ALICE_ID.split("|")[1])
-    response = api.call("DELETE", path, alice_token)
+    response = mgmt.call("DELETE", path, alice_token)
     assert response.status_code == 400
     assert response.json()["message"] == "Main identity cannot be removed."
 
 
-def test_unlink_an_identity_that_is_not_linked(api, alice_token):
-    api.sign_in_social("github", "octo-carol")
-    response = api.call("DELETE", user_path(ALICE_ID, "/identities/github/1000002"),
+def test_unlink_an_identity_that_is_not_linked(mgmt, alice_token):
+    mgmt.sign_in_social("github", "octo-carol")
+    response = mgmt.call("DELETE", user_path(ALICE_ID, "/identities/github/1000002"),
                         alice_token)
     assert response.status_code == 400
-    assert api.sign_in_social("github", "octo-carol") == "github|1000002"
+    assert mgmt.sign_in_social("github", "octo-carol") == "github|1000002"
 
 
-def test_unlink_unknown_provider(api, alice_token):
-    response = api.call("DELETE", user_path(ALICE_ID, "/identities/myspace/1"), alice_token)
+def test_unlink_unknown_provider(mgmt, alice_token):
+    response = mgmt.call("DELETE", user_path(ALICE_ID, "/identities/myspace/1"), alice_token)
     assert response.status_code == 400
     assert response.json()["errorCode"] == "invalid_uri"

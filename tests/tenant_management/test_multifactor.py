@@ -6,8 +6,8 @@ from app.tenant.directory import ALICE_ID, BOB_ID
 from tests.tenant_management.support import user_path
 
 
-def test_alice_has_one_confirmed_authenticator(api, alice_token):
-    response = api.call("GET", user_path(ALICE_ID, "/enrollments"), alice_token)
+def test_alice_has_one_confirmed_authenticator(mgmt, alice_token):
+    response = mgmt.call("GET", user_path(ALICE_ID, "/enrollments"), alice_token)
     assert response.status_code == 200
     [enrollment] = response.json()
     assert enrollment["status"] == "confirmed"
@@ -17,31 +17,31 @@ def test_alice_has_one_confirmed_authenticator(api, alice_token):
     assert enrollment["enrolled_at"].endswith("Z")
 
 
-def test_no_enrollments_is_an_empty_list(api):
-    bob = api.access_token(sub=BOB_ID)
-    response = api.call("GET", user_path(BOB_ID, "/enrollments"), bob)
+def test_no_enrollments_is_an_empty_list(mgmt):
+    bob = mgmt.access_token(sub=BOB_ID)
+    response = mgmt.call("GET", user_path(BOB_ID, "/enrollments"), bob)
     assert response.status_code == 200
     assert response.json() == []
 
 
-def test_remove_a_provider(api, alice_token):
-    response = api.call("DELETE", user_path(ALICE_ID, "/multifactor/google-authenticator"),
+def test_remove_a_provider(mgmt, alice_token):
+    response = mgmt.call("DELETE", user_path(ALICE_ID, "/multifactor/google-authenticator"),
                         alice_token)
     assert response.status_code == 204
     assert response.content == b""
-    assert api.call("GET", user_path(ALICE_ID, "/enrollments"), alice_token).json() == []
-    user = api.call("GET", user_path(ALICE_ID), alice_token).json()
+    assert mgmt.call("GET", user_path(ALICE_ID, "/enrollments"), alice_token).json() == []
+    user = mgmt.call("GET", user_path(ALICE_ID), alice_token).json()
     assert "multifactor" not in user
 
 
-def test_remove_a_provider_not_enrolled(api, alice_token):
-    response = api.call("DELETE", user_path(ALICE_ID, "/multifactor/duo"), alice_token)
+def test_remove_a_provider_not_enrolled(mgmt, alice_token):
+    response = mgmt.call("DELETE", user_path(ALICE_ID, "/multifactor/duo"), alice_token)
     assert response.status_code == 204
-    assert len(api.call("GET", user_path(ALICE_ID, "/enrollments"), alice_token).json()) == 1
+    assert len(mgmt.call("GET", user_path(ALICE_ID, "/enrollments"), alice_token).json()) == 1
 
 
-def test_unknown_provider(api, alice_token):
-    response = api.call("DELETE", user_path(ALICE_ID, "/multifactor/sms"), alice_token)
+def test_unknown_provider(mgmt, alice_token):
+    response = mgmt.call("DELETE", user_path(ALICE_ID, "/multifactor/sms"), alice_token)
     assert response.status_code == 400
     assert response.json() == {
         "statusCode": 400,

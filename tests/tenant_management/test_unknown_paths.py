@@ -21,8 +21,8 @@ from tests.tenant_management.support import user_path
         ("GET", "/resource-servers", "read:resource_servers"),
     ],
 )
-def test_known_resources_need_other_scopes(api, alice_token, method, path, scope):
-    response = api.call(method, path, alice_token)
+def test_known_resources_need_other_scopes(mgmt, alice_token, method, path, scope):
+    response = mgmt.call(method, path, alice_token)
     assert response.status_code == 403
     assert response.json() == {
         "statusCode": 403,
@@ -32,13 +32,13 @@ def test_known_resources_need_other_scopes(api, alice_token, method, path, scope
     }
 
 
-def test_known_resource_still_needs_a_token(api):
-    assert api.call("GET", "/users").status_code == 401
+def test_known_resource_still_needs_a_token(mgmt):
+    assert mgmt.call("GET", "/users").status_code == 401
 
 
 @pytest.mark.parametrize("path", ["/no-such-thing", "/", "/users-and-more/x"])
-def test_unknown_paths_are_not_found(api, alice_token, path):
-    response = api.call("GET", path, alice_token)
+def test_unknown_paths_are_not_found(mgmt, alice_token, path):
+    response = mgmt.call("GET", path, alice_token)
     assert response.status_code == 404
     assert response.json()["statusCode"] == 404
     assert "x-ratelimit-limit" in response.headers

@@ -21,7 +21,7 @@ from tests.tenant_management.support import BFF_CLIENT_ID, user_path
 SCOPE = "openid profile email read:current_user update:current_user_identities"
 
 
-def sign_in(tenant, bff_server, session, connection=None, account=None):
+def code_flow_tokens(tenant, bff_server, session, connection=None, account=None):
     """Run the code flow for the demo BFF; returns the token response."""
     params = {
         "client_id": BFF_CLIENT_ID,
@@ -49,24 +49,24 @@ def sign_in(tenant, bff_server, session, connection=None, account=None):
     return tokens.json()
 
 
-def test_link_and_unlink_with_issued_tokens(api, tenant, bff_server):
+def test_link_and_unlink_with_issued_tokens(mgmt, tenant, bff_server):
     with requests.Session() as alice_browser, requests.Session() as github_browser:
-        alice = sign_in(tenant, bff_server, alice_browser)
-        github = sign_in(tenant, bff_server, github_browser, "github", "alice-gh")
+        alice = code_flow_tokens(tenant, bff_server, alice_browser)
+        github = code_flow_tokens(tenant, bff_server, github_browser, "github", "alice-gh")
 
-    me = api.call("GET", user_path(ALICE_ID), alice["access_token"])
+    me = mgmt.call("GET", user_path(ALICE_ID), alice["access_token"])
     assert me.status_code == 200
     assert me.json()["user_id"] == ALICE_ID
 
-    linked = api.call("POST", user_path(ALICE_ID, "/identities"), alice["access_token"],
+    linked = mgmt.call("POST", user_path(ALICE_ID, "/identities"), alice["access_token"],
                       json={"link_with": github["id_token"]})
     assert linked.status_code == 201, linked.text
     assert [identity["provider"] for identity in linked.json()] == ["auth0", "github"]
 
     # The ID token of the secondary cannot stand in for an access token.
-    assert api.call("GET", user_path(ALICE_ID), github["id_token"]).status_code == 401
+    assert mgmt.call("GET", user_path(ALICE_ID), github["id_token"]).status_code == 401
 
-    unlinked = api.call("DELETE", user_path(ALICE_ID, "/identities/github/1000001"),
+    unlinked = mgmt.call("DELETE", user_path(ALICE_ID, "/identities/github/1000001"),
                         alice["access_token"])
     assert unlinked.status_code == 200
     assert [identity["provider"] for identity in unlinked.json()] == ["auth0"]
