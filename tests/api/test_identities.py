@@ -140,11 +140,12 @@ def test_link_without_copy(api, hooks):
 
 
 def test_linking_the_account_to_itself_is_refused(api, hooks):
-    from tests.support.tenant import submit_form
+    from tests.support.tenant import answer_second_factor, submit_form
 
     login_page = api.get("/link/Username-Password-Authentication")
     done = submit_form(api, login_page, allow_redirects=True,
                        username="alice@example.com", password="alice-demo-password")
+    done = answer_second_factor(api, done)
     assert done.url.endswith("/linked-accounts?pending=1"), done.url
     refused = api.post("/api/me/link", json={"copy_metadata": False})
     assert refused.status_code == 400, refused.text

@@ -18,6 +18,7 @@ bp = Blueprint("pages", __name__)
 
 _ASSETS = {
     "form_post.js": "application/javascript; charset=utf-8",
+    "passkey.js": "application/javascript; charset=utf-8",
     "tenant.css": "text/css; charset=utf-8",
 }
 
