@@ -309,6 +309,8 @@ def authorize_and_sign_in(
     session: requests.Session,
     tenant_url: str,
     user: tuple[str, str] = ALICE,
+    *,
+    totp_secret: str = ALICE_TOTP_SECRET,
     **params: str,
 ) -> requests.Response:
     """/authorize, then the login page if the tenant shows one; the answer to the client
@@ -318,7 +320,7 @@ def authorize_and_sign_in(
         page = session.get(urljoin(response.url, response.headers["Location"]),
                            allow_redirects=False, timeout=TIMEOUT)
         assert page.status_code == 200, page.text[:300]
-        response = sign_in(session, page, *user)
+        response = sign_in(session, page, *user, totp_secret=totp_secret)
     return response
 
 

@@ -69,8 +69,9 @@ def parse_extras(grant, redirect_uri: str) -> AuthorizeExtras:
         client = grant.request.client
         client_grant = client.granted_scopes(api.name)
         if api.require_client_grant and client_grant is None:
-            raise error(AccessDeniedError, f'Client "{client.client_id}" is not authorized to'
-                        f' access resource server "{audience}".')
+            # Auth0's wording has double quotes, which OAuth error descriptions may not hold.
+            raise error(AccessDeniedError, f"Client {client.client_id} is not authorized to"
+                        f" access resource server {audience}.")
         api_scopes = tuple(s for s in api.scopes if client_grant is None or s in client_grant)
 
     prompts = frozenset((data.get("prompt") or "").split())

@@ -73,9 +73,12 @@ class _IssuesTenantTokens:
             "expires_in": current_tenant().settings.access_token_ttl,
             "scope": scope,
         }
+        # A refresh rotates the refresh token whatever this access token's scope (an MRRT
+        # exchange may leave offline_access out): what counts is the sign-in's grant.
+        origin = getattr(self.request, "refresh_token", None)
         if (
             include_refresh_token
-            and has_scope(scope, "offline_access")
+            and has_scope(origin.scope if origin is not None else scope, "offline_access")
             and client.check_grant_type("refresh_token")
         ):
             token["refresh_token"] = store.new_refresh_token()

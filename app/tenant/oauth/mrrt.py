@@ -51,8 +51,8 @@ def requested_exchange(client, audience: str | None, scope: str | None) -> Excha
     policy = client.refresh_policy_scopes(api.name)
     if policy is None:
         raise AudienceRefused(
-            f'The audience "{audience}" is not in the refresh token policy of client'
-            f' "{client.client_id}".'
+            f"The audience {audience} is not in the refresh token policy of client"
+            f" {client.client_id}."
         )
     grant = client.granted_scopes(api.name)
     allowed = tuple(s for s in api.scopes if s in policy and (grant is None or s in grant))
