@@ -143,6 +143,7 @@ def test_deleting_in_either_api_removes_it_from_both(tenant, bob, api):
     assert bob.call("DELETE", bob.method_path(method_id)).status_code == 204
     assert enrollments(api, BOB_ID, token) == []
     assert bob.call("GET", bob.method_path(method_id)).status_code == 404
+    assert bob.call("DELETE", bob.method_path(method_id)).status_code == 400
 
     method_id, _secret = bob.enroll_totp()
     removed = api.call("DELETE", f"/users/{BOB_ID.replace('|', '%7C')}/multifactor/"

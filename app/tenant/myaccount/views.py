@@ -136,5 +136,7 @@ def delete_method(method_id: str):
         raise MyAccountError(409, "password_required",
                              "The password cannot be deleted: it is how this identity signs in.")
     if not records.delete_method(conn, me().user_id, method_id):
-        raise _not_found()
+        # Auth0's description lists no 404 for DELETE: an unknown id is a bad request.
+        raise MyAccountError(400, "authentication_method_not_found",
+                             "The authentication method does not exist.")
     return empty_response(204)
