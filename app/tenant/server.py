@@ -33,6 +33,8 @@ def serve_tenant(
     print(f"  public clients (PKCE): {DEMO_BFF_PUBLIC_CLIENT_ID}, {DEMO_SPA_CLIENT_ID}")
     print(f"  demo users: {directory.ALICE_EMAIL} / {directory.ALICE_PASSWORD},"
           f" {directory.BOB_EMAIL} / {directory.BOB_PASSWORD}")
+    print(f"  alice's authenticator app (TOTP) secret: {directory.ALICE_TOTP_SECRET};"
+          f" e-mail and SMS codes go to {base_url}/outbox")
     if testing:
         print("  test hooks ON under /__test__/ (never on a shared machine)")
     print("  Ctrl-C stops it", flush=True)

@@ -72,4 +72,5 @@ def home():
         clients=clients.all_clients(get_db()),
         demo_users=[(directory.ALICE_EMAIL, directory.ALICE_PASSWORD),
                     (directory.BOB_EMAIL, directory.BOB_PASSWORD)],
+        totp_secret=directory.ALICE_TOTP_SECRET,
     )
