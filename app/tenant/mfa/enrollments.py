@@ -29,7 +29,7 @@ from app.tenant.mfa.password_policy import POLICY, policy_violation
 
 register_schema(
     """
-    CREATE TABLE IF NOT EXISTS myaccount_enrollment_sessions (
+    CREATE TABLE IF NOT EXISTS myaccount_pending_enrollments (
         session_hash TEXT PRIMARY KEY,
         user_id TEXT NOT NULL REFERENCES directory_users (user_id) ON DELETE CASCADE,
         method_id TEXT NOT NULL,
@@ -74,9 +74,9 @@ def _keep(conn: sqlite3.Connection, user: EnrollingUser, method_id: str, method_
           payload: dict[str, Any]) -> str:
     auth_session = secrets.token_urlsafe(32)
     now = int(time.time())
-    conn.execute("DELETE FROM myaccount_enrollment_sessions WHERE expires_at < ?", (now,))
+    conn.execute("DELETE FROM myaccount_pending_enrollments WHERE expires_at < ?", (now,))
     conn.execute(
-        "INSERT INTO myaccount_enrollment_sessions (session_hash, user_id, method_id,"
+        "INSERT INTO myaccount_pending_enrollments (session_hash, user_id, method_id,"
         " method_type, payload, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         (_hash(auth_session), user.user_id, method_id, method_type, json.dumps(payload),
          now + SESSION_TTL),
@@ -167,7 +167,7 @@ def _start_delivered_code(conn: sqlite3.Connection, user: EnrollingUser, kind: s
 def _take_session(conn: sqlite3.Connection, user: EnrollingUser, method_id: str,
                   auth_session: str) -> sqlite3.Row:
     row = conn.execute(
-        "SELECT * FROM myaccount_enrollment_sessions WHERE session_hash = ? AND user_id = ?"
+        "SELECT * FROM myaccount_pending_enrollments WHERE session_hash = ? AND user_id = ?"
         " AND expires_at >= ?", (_hash(auth_session), user.user_id, int(time.time())),
     ).fetchone()
     if row is None or row["method_id"] != method_id:
@@ -179,11 +179,11 @@ def _take_session(conn: sqlite3.Connection, user: EnrollingUser, method_id: str,
 
 def _failed_attempt(conn: sqlite3.Connection, row: sqlite3.Row, detail: str, field: str):
     if row["attempts"] + 1 >= MAX_ATTEMPTS:
-        conn.execute("DELETE FROM myaccount_enrollment_sessions WHERE session_hash = ?",
+        conn.execute("DELETE FROM myaccount_pending_enrollments WHERE session_hash = ?",
                      (row["session_hash"],))
         detail += " Too many attempts: start the enrollment again."
     else:
-        conn.execute("UPDATE myaccount_enrollment_sessions SET attempts = attempts + 1"
+        conn.execute("UPDATE myaccount_pending_enrollments SET attempts = attempts + 1"
                      " WHERE session_hash = ?", (row["session_hash"],))
     conn.commit()
     return EnrollmentError(400, "invalid_" + field, detail, field)
@@ -221,7 +221,7 @@ def verify(conn: sqlite3.Connection, user: EnrollingUser, method_id: str,
         problem = policy_violation(new_password)
         if problem:
             raise _failed_attempt(conn, row, problem, "new_password")
-    conn.execute("DELETE FROM myaccount_enrollment_sessions WHERE session_hash = ?",
+    conn.execute("DELETE FROM myaccount_pending_enrollments WHERE session_hash = ?",
                  (row["session_hash"],))
     conn.commit()
     if kind == "totp":
