@@ -10,6 +10,7 @@ Its tokens come from that tenant's own /authorize and /oauth/token.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime
 import ipaddress
 import ssl
@@ -147,4 +148,7 @@ def test_the_sdk_lists_enrolls_and_deletes(sdk_and_token, tls_tenant):
         listed = await client.list_authentication_methods(token)
         assert [m.type for m in listed.authentication_methods] == ["password"]
 
-    asyncio.run(scenario())
+    # Its own thread and event loop: Playwright's sync API may hold one in this thread
+    # (the browser tests' session-wide Chromium).
+    with concurrent.futures.ThreadPoolExecutor(1) as worker:
+        worker.submit(asyncio.run, scenario()).result(timeout=120)

@@ -37,6 +37,3 @@ def browser_session():
     with requests.Session() as session:
         yield session
 
-
-# The browser tests of this folder share the browser tests' one Chromium.
-from tests.browser.conftest import browser  # noqa: E402, F401

@@ -16,9 +16,8 @@ from playwright.sync_api import expect
 
 from app.tenant.directory import BOB_ID
 from tests.browser.conftest import TIMEOUT_MS
-from tests.support.tenant import TIMEOUT, pkce_pair, verify_jwt
-
-pytestmark = pytest.mark.browser
+from tests.support.tenant import BOB, TIMEOUT, pkce_pair, verify_jwt
+from tests.tenant_myaccount.support import MyAccount, sign_in_for_tokens
 
 CREATE = """async (options) => {
   const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(options);
@@ -42,6 +41,12 @@ def app_page_origin(bff_server):
 
 
 @pytest.fixture
+def bob(tenant, hooks, bff_server) -> MyAccount:
+    """bob's My Account client (a token from a real sign-in)."""
+    return MyAccount(tenant, sign_in_for_tokens(tenant, bff_server.url, user=BOB)["access_token"])
+
+
+@pytest.fixture
 def chromium_page(browser):
     context = browser.new_context()
     context.set_default_timeout(TIMEOUT_MS)
@@ -58,7 +63,7 @@ def chromium_page(browser):
 
 
 def test_a_passkey_enrolled_through_the_api_signs_in_at_the_tenant(
-    tenant, bob, api, chromium_page, app_page_origin
+    tenant, bob, chromium_page, app_page_origin
 ):
     page = chromium_page
     started = bob.start(type="passkey")
