@@ -46,6 +46,8 @@ def _print_credentials() -> None:
 
     print("  demo users:")
     print(f"    {directory.ALICE_EMAIL} / {directory.ALICE_PASSWORD}")
+    print("      then the code of her authenticator app: add the TOTP secret"
+          f" {directory.ALICE_TOTP_SECRET} to one (or: oathtool --totp -b SECRET)")
     print(f"    {directory.BOB_EMAIL} / {directory.BOB_PASSWORD}")
 
 

@@ -49,9 +49,10 @@ def create_tenant_app(
 ) -> Flask:
     """Build the tenant app for `base_url` (e.g. http://127.0.0.1:3001, no trailing slash)."""
     # Importing these registers their tables with app.tenant.db before init_db runs.
-    from app.tenant import backchannel, clients, directory, management, sso, views  # noqa: F401
+    from app.tenant import backchannel, clients, directory, management, myaccount, sso, views  # noqa: F401,E501
     from app.tenant.context import TenantContext
     from app.tenant.keys import KeyRing
+    from app.tenant.mfa import enrollments, login_steps, outbox  # noqa: F401
     from app.tenant.oauth import server as oauth_server
     from app.tenant.oauth import store  # noqa: F401
     from app.tenant.runtime import TenantRuntime
@@ -89,6 +90,8 @@ def create_tenant_app(
     oauth_server.init_app(app)
     views.init_app(app)
     app.register_blueprint(management.bp, url_prefix="/api/v2")
+    app.register_blueprint(myaccount.bp, url_prefix="/me/v1")
+    app.register_blueprint(outbox.bp)
     if testing:
         from app.tenant import testing as test_hooks
 
@@ -99,6 +102,7 @@ def create_tenant_app(
 def reset_tenant(app: Flask) -> None:
     """Restore the demo data and forget sessions, codes, tokens and test state."""
     from app.tenant import backchannel, directory, sso
+    from app.tenant.mfa import login_steps, outbox
     from app.tenant.oauth import store
 
     conn = db.connect(app.config["TENANT_DB_PATH"])
@@ -106,6 +110,8 @@ def reset_tenant(app: Flask) -> None:
         sso.clear_all(conn)
         store.clear_all(conn)
         directory.reset_demo(conn)
+        login_steps.clear_all(conn)
+        outbox.clear(conn)
         app.extensions["tenant.runtime"].reset(conn)
         conn.commit()
     finally:

@@ -12,6 +12,12 @@ Demo clients (DESIGN.md "Demo data"):
 - `selfserve-demo-bff-public`: the same URLs as a public client (no secret, PKCE
   required); the BFF's tests use it to run as a public client.
 - `selfserve-demo-spa`: public (PKCE or implicit), callback and web origin the BFF root.
+All three are first-party and have a client grant for the My Account API (every `me:`
+scope); the two BFF clients also have it in their refresh token policy, so a refresh
+token from a sign-in for the Management API gets My Account tokens too (MRRT).
+`client_grants` maps an API's name (`app.tenant.apis`) to the scopes the client may ask
+for; `refresh_token_policies` lists `(api name, scopes)`. `set_api_access` replaces both
+(a test hook uses it).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from urllib.parse import urlsplit
 from authlib.oauth2.rfc6749 import ClientMixin
 
 from app.tenant.db import register_schema
-from app.tenant.oauth.scopes import allowed_scope
+from app.tenant.oauth.scopes import MY_ACCOUNT_SCOPES, allowed_scope
 
 register_schema(
     """
@@ -57,6 +63,16 @@ class Client(ClientMixin):
     web_origins: tuple[str, ...] = ()
     backchannel_logout_uri: str | None = None
     grant_types: frozenset[str] = field(default_factory=frozenset)
+    client_grants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    refresh_token_policies: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def granted_scopes(self, api_name: str) -> tuple[str, ...] | None:
+        """The scopes the client's grant for the API allows, None without a grant."""
+        return dict(self.client_grants).get(api_name)
+
+    def refresh_policy_scopes(self, api_name: str) -> tuple[str, ...] | None:
+        """The scopes its refresh token policy allows for the API, None if not in it."""
+        return dict(self.refresh_token_policies).get(api_name)
 
     @property
     def is_public(self) -> bool:
@@ -144,12 +160,15 @@ def _demo_clients(bff_url: str) -> list[dict]:
         "web_origins": [root],
         "backchannel_logout_uri": f"{root}/backchannel-logout",
     }
+    my_account = {"my_account": list(MY_ACCOUNT_SCOPES)}
+    bff_api_access = {"client_grants": my_account, "refresh_token_policies": my_account}
     return [
         {
             "client_id": DEMO_BFF_CLIENT_ID,
             "name": "selfserve demo (BFF, confidential)",
             "confidential": True,
             **bff_urls,
+            **bff_api_access,
             "grant_types": ["authorization_code", "implicit", "refresh_token"],
         },
         {
@@ -157,6 +176,7 @@ def _demo_clients(bff_url: str) -> list[dict]:
             "name": "selfserve demo (BFF as a public client, PKCE)",
             "confidential": False,
             **bff_urls,
+            **bff_api_access,
             "grant_types": ["authorization_code", "implicit", "refresh_token"],
         },
         {
@@ -167,6 +187,7 @@ def _demo_clients(bff_url: str) -> list[dict]:
             "allowed_logout_urls": [f"{root}/"],
             "web_origins": [root],
             "backchannel_logout_uri": None,
+            "client_grants": my_account,
             "grant_types": ["authorization_code", "implicit", "refresh_token"],
         },
     ]
@@ -212,6 +233,28 @@ def set_client_urls(conn: sqlite3.Connection, client_id: str, urls: dict) -> Cli
     return get_client(conn, client_id)
 
 
+def set_api_access(
+    conn: sqlite3.Connection, client_id: str, client_grants: dict, refresh_token_policies: dict
+) -> Client | None:
+    """Replace a client's client grants and refresh token policy ({api name: [scopes]});
+    None when there is no such client. `seed_clients` restores the demo registration."""
+    row = conn.execute(
+        "SELECT config FROM tenant_clients WHERE client_id = ?", (client_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    config = {**json.loads(row["config"]), "client_grants": client_grants,
+              "refresh_token_policies": refresh_token_policies}
+    conn.execute("UPDATE tenant_clients SET config = ? WHERE client_id = ?",
+                 (json.dumps(config), client_id))
+    conn.commit()
+    return get_client(conn, client_id)
+
+
+def _api_access(config: dict, name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((api, tuple(scopes)) for api, scopes in config.get(name, {}).items())
+
+
 def _from_row(row: sqlite3.Row) -> Client:
     config = json.loads(row["config"])
     return Client(
@@ -223,6 +266,8 @@ def _from_row(row: sqlite3.Row) -> Client:
         web_origins=tuple(config.get("web_origins", ())),
         backchannel_logout_uri=config.get("backchannel_logout_uri"),
         grant_types=frozenset(config["grant_types"]),
+        client_grants=_api_access(config, "client_grants"),
+        refresh_token_policies=_api_access(config, "refresh_token_policies"),
     )
 
 

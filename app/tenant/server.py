@@ -86,6 +86,8 @@ def serve_tenant(
         print(line)
     print(f"demo users: {directory.ALICE_EMAIL} / {directory.ALICE_PASSWORD},"
           f" {directory.BOB_EMAIL} / {directory.BOB_PASSWORD}")
+    print(f"  alice's authenticator app (TOTP) secret: {directory.ALICE_TOTP_SECRET};"
+          f" e-mail and SMS codes go to {base_url}/outbox")
     if write_env is not None:
         write_env_file(write_env, bff_env(app, bff_url))
         print(f"wrote {write_env}: the BFF's AUTH0_*, APP_SECRET_KEY and PUBLIC_URL")

@@ -132,7 +132,7 @@ def test_a_pending_link_to_this_same_account_offers_nothing(api, hooks):
     """Signing in to the account itself at /link/... is refused at the callback, and no
     pending link is left to confirm. (The account API refuses such a pending link too,
     should one ever be stored: tests/unit/test_services.py.)"""
-    from tests.support.tenant import submit_form
+    from tests.support.tenant import answer_second_factor, submit_form
 
     def account():
         user = hooks.user(ALICE_ID)
@@ -142,6 +142,7 @@ def test_a_pending_link_to_this_same_account_offers_nothing(api, hooks):
     login_page = api.get("/link/Username-Password-Authentication")
     done = submit_form(api, login_page, allow_redirects=True,
                        username="alice@example.com", password="alice-demo-password")
+    done = answer_second_factor(api, done)
     # Refused at the callback (app/auth/flow.py check_secondary): nothing is offered.
     assert done.status_code == 400, done.text[:300]
     assert done.json()["code"] == "link_same_account"  # this client asks for JSON

@@ -16,7 +16,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.browser.ui_fixtures import ALICE, fill_tenant_login
+from tests.browser.ui_fixtures import ALICE, answer_second_factor_ui, fill_tenant_login
 from tests.support.servers import LiveServer
 from tests.support.tenant import parse_forms
 
@@ -71,8 +71,10 @@ def test_two_tabs_sign_in_at_once(context, bff, bff_server, hooks):
         tab.locator("#username").fill(ALICE[0])
         tab.locator("#password").fill(ALICE[1])
     first.get_by_role("button", name="Continue").click()
+    answer_second_factor_ui(first)
     first.wait_for_url(bff_url + "/profile")
     second.get_by_role("button", name="Continue").click()
+    answer_second_factor_ui(second)
     second.wait_for_url(bff_url + "/devices")
     assert bff_user(second)[0] == 200
 

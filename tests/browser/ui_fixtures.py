@@ -14,9 +14,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from app.tenant.directory import ALICE_TOTP_SECRET
 from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS
 from tests.support.servers import LiveServer
 
@@ -97,10 +99,21 @@ def sign_in_ui(page: Page, bff_url: str, path: str = "/", account=ALICE) -> None
     expect(page.locator(".topbar")).to_be_visible()
 
 
-def fill_tenant_login(page: Page, account=ALICE) -> None:
+def fill_tenant_login(page: Page, account=ALICE, totp_secret: str = ALICE_TOTP_SECRET) -> None:
+    """The tenant's login form, then its second-factor page when it asks (alice's seeded
+    authenticator by default)."""
     page.locator("#username").fill(account[0])
     page.locator("#password").fill(account[1])
     page.get_by_role("button", name="Continue").click()
+    answer_second_factor_ui(page, totp_secret)
+
+
+def answer_second_factor_ui(page: Page, totp_secret: str = ALICE_TOTP_SECRET) -> None:
+    """After the login form: the authenticator code, when the tenant asks for one."""
+    page.wait_for_url(lambda url: "/u/login" not in url)
+    if "/u/mfa" in page.url:
+        page.locator("#code").fill(pyotp.TOTP(totp_secret).now())
+        page.get_by_role("button", name="Continue").click()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import requests
 from app.auth.flow import binding_cookie_name
 from app.config import load_settings
 from tests.support.login import sign_in
-from tests.support.tenant import parse_forms, submit_form
+from tests.support.tenant import answer_second_factor, parse_forms, submit_form
 
 API = {"Accept": "application/json"}
 
@@ -82,6 +82,7 @@ def test_another_transactions_binding_under_this_transactions_cookie_is_refused(
         answer = http.post(urljoin(page.url, form.action),
                            data={**form.fields, "username": "alice@example.com",
                                  "password": "alice-demo-password"}, timeout=10)
+        answer = answer_second_factor(http, answer)
         assert answer.status_code == 400
         assert "<code>transaction_not_bound</code>" in answer.text
         assert http.get(bff_url + "/bff/user", timeout=10).status_code == 401
@@ -100,6 +101,7 @@ def form_post_resume(http: requests.Session, bff_url: str) -> str:
     posted_page = http.post(urljoin(page.url, form.action),
                             data={**form.fields, "username": "alice@example.com",
                                   "password": "alice-demo-password"}, timeout=10)
+    posted_page = answer_second_factor(http, posted_page)
     posted = next(f for f in parse_forms(posted_page.text) if "id_token" in f.fields)
     parked = http.post(urljoin(posted_page.url, posted.action), data=posted.fields,
                        allow_redirects=False, timeout=10)

@@ -1,7 +1,9 @@
 """Sign in through the BFF with plain `requests`, the way a browser without JavaScript would.
 
 `sign_in(http, bff_url, ...)` drives `/login` -> the tenant's login form -> the
-callback (submitting the `form_post` page in the implicit flow) and returns the last
+callback (answering the tenant's second-factor page with the authenticator code of
+`totp_secret`, alice's seeded one by default; submitting the `form_post` page in the
+implicit flow) and returns the last
 response (the page the BFF sends the user to, normally the SPA shell, or the BFF's
 error page). It raises `AssertionError` with the page's text when the tenant shows
 its login form again (wrong password).
@@ -13,7 +15,14 @@ import time
 
 import requests
 
-from tests.support.tenant import Form, parse_forms, submit_form
+from tests.support.tenant import (
+    ALICE_TOTP_SECRET,
+    Form,
+    answer_second_factor,
+    parse_forms,
+    second_factor_form,
+    submit_form,
+)
 
 TIMEOUT = 10
 
@@ -38,11 +47,12 @@ def sign_in(
     return_to: str = "/",
     *,
     start_path: str | None = None,
+    totp_secret: str = ALICE_TOTP_SECRET,
 ) -> requests.Response:
     """Sign in as `username`; `start_path` replaces `/login?returnTo=...` (e.g. `/link/github`)."""
     params = None if start_path else {"returnTo": return_to}
     response = http.get(bff_url + (start_path or "/login"), params=params, timeout=TIMEOUT)
-    for _ in range(4):
+    for _ in range(5):
         html = "html" in response.headers.get("Content-Type", "")
         forms = parse_forms(response.text) if html else []
         login = _find(forms, _is_login)
@@ -52,6 +62,10 @@ def sign_in(
                                    username=username, password=password)
             if _find(parse_forms(response.text), _is_login) is not None:
                 raise AssertionError(f"the tenant refused the sign-in: {response.text[:500]}")
+        elif second_factor_form(response) is not None:
+            response = answer_second_factor(http, response, totp_secret=totp_secret)
+            if second_factor_form(response) is not None:
+                raise AssertionError(f"the tenant refused the code: {response.text[:500]}")
         elif posted is not None:
             response = submit_form(http, response, form_index=posted, allow_redirects=True)
         else:

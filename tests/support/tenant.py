@@ -6,8 +6,13 @@
   the way a browser would (action resolved against the page URL, hidden and prefilled
   inputs kept, `fields` added or overriding).
 - `submit_login(session, response, ...)`: from a tenant login page to wherever the tenant
-  sends the browser next (the client's callback, not followed);
+  sends the browser next (the client's callback, not followed), answering the second
+  factor the tenant asks for (alice's seeded authenticator, or `totp_secret`);
   `authorize_and_sign_in(...)` runs a whole /authorize with the login page if shown.
+- `answer_second_factor(session, response)` / `past_second_factor(session, answer)`:
+  for code that posts the login form itself: submit the authenticator code when the
+  response is (or redirects to) the tenant's second-factor page; anything else is
+  returned as it is.
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+import pyotp
 import requests
 
+from app.tenant.directory import ALICE_TOTP_SECRET
 from tests.support.waiting import wait_until
 
 TIMEOUT = 10
@@ -236,14 +243,55 @@ def follow_to(
     raise AssertionError("too many redirects")
 
 
+def second_factor_form(response: requests.Response) -> int | None:
+    """The index of the tenant's second-factor code form on the page, or None."""
+    if "html" not in response.headers.get("Content-Type", ""):
+        return None
+    forms = parse_forms(response.text)
+    return next((i for i, f in enumerate(forms) if {"code", "method"} <= set(f.fields)), None)
+
+
+def answer_second_factor(
+    session: requests.Session,
+    response: requests.Response,
+    *,
+    totp_secret: str = ALICE_TOTP_SECRET,
+    allow_redirects: bool = True,
+) -> requests.Response:
+    """Submit the current authenticator code when `response` is the second-factor page."""
+    index = second_factor_form(response)
+    if index is None:
+        return response
+    return submit_form(session, response, form_index=index, allow_redirects=allow_redirects,
+                       code=pyotp.TOTP(totp_secret).now())
+
+
+def past_second_factor(
+    session: requests.Session, answer: requests.Response, *,
+    totp_secret: str = ALICE_TOTP_SECRET,
+) -> requests.Response:
+    """For an unfollowed redirect after the login form: when it goes to the second-factor
+    page, answer it and return the tenant's next (unfollowed) redirect."""
+    location = answer.headers.get("Location", "")
+    if answer.status_code != 302 or "/u/mfa" not in location:
+        return answer
+    page = session.get(urljoin(answer.url, location), allow_redirects=False, timeout=TIMEOUT)
+    return answer_second_factor(session, page, totp_secret=totp_secret, allow_redirects=False)
+
+
 def submit_login(
     session: requests.Session,
     login_page: requests.Response,
     username: str = ALICE[0],
     password: str = ALICE[1],
+    *,
+    totp_secret: str = ALICE_TOTP_SECRET,
 ) -> requests.Response:
-    """Post the login form; returns the tenant's answer after resuming /authorize."""
+    """Post the login form (and the second factor, if asked); returns the tenant's answer
+    after resuming /authorize."""
     answer = submit_form(session, login_page, username=username, password=password)
+    assert answer.status_code == 302, answer.text[:500]
+    answer = past_second_factor(session, answer, totp_secret=totp_secret)
     assert answer.status_code == 302, answer.text[:500]
     return session.get(urljoin(answer.url, answer.headers["Location"]), allow_redirects=False,
                        timeout=TIMEOUT)
@@ -276,6 +324,8 @@ def authorize_and_sign_in(
     session: requests.Session,
     tenant_url: str,
     user: tuple[str, str] = ALICE,
+    *,
+    totp_secret: str = ALICE_TOTP_SECRET,
     **params: str,
 ) -> requests.Response:
     """/authorize, then the login page if the tenant shows one; the answer to the client
@@ -285,7 +335,7 @@ def authorize_and_sign_in(
         page = session.get(urljoin(response.url, response.headers["Location"]),
                            allow_redirects=False, timeout=TIMEOUT)
         assert page.status_code == 200, page.text[:300]
-        response = submit_login(session, page, *user)
+        response = submit_login(session, page, *user, totp_secret=totp_secret)
     return response
 
 

@@ -14,7 +14,7 @@ from joserfc import jwt as jose_jwt
 from joserfc.jwk import KeySet
 
 from app.tenant.directory import ALICE_ID
-from tests.support.tenant import ALICE, TIMEOUT, submit_form, submit_login
+from tests.support.tenant import ALICE, TIMEOUT, past_second_factor, submit_form, submit_login
 
 BFF = "selfserve-demo-bff"
 PUBLIC = "selfserve-demo-bff-public"
@@ -115,4 +115,5 @@ def test_form_helper_submits_like_a_browser(fresh, bff_server):
                                     "redirect_uri": f"{bff_server.url}/callback"})
         page = browser.get(fresh.url + start.headers["Location"], timeout=TIMEOUT)
         answer = submit_form(browser, page, username=ALICE[0], password=ALICE[1])
+        answer = past_second_factor(browser, answer)
         assert answer.status_code == 302 and "/authorize/resume" in answer.headers["Location"]

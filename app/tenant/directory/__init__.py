@@ -11,6 +11,7 @@ from app.tenant.directory.demo import (
     ALICE_EMAIL,
     ALICE_ID,
     ALICE_PASSWORD,
+    ALICE_TOTP_SECRET,
     BOB_EMAIL,
     BOB_ID,
     BOB_PASSWORD,
@@ -62,7 +63,8 @@ from app.tenant.directory.users import (
 )
 
 __all__ = [
-    "ALICE_EMAIL", "ALICE_ID", "ALICE_PASSWORD", "BOB_EMAIL", "BOB_ID", "BOB_PASSWORD",
+    "ALICE_EMAIL", "ALICE_ID", "ALICE_PASSWORD", "ALICE_TOTP_SECRET", "BOB_EMAIL", "BOB_ID",
+    "BOB_PASSWORD",
     "DATABASE_CONNECTION", "MULTIFACTOR_PROVIDERS", "SOCIAL_CONNECTIONS", "STAND_IN_ACCOUNTS",
     "DeviceKeyExists", "DirectoryError", "IdentityAlreadyExists", "IdentityNotLinked",
     "MainIdentityRemoval", "ProfileTooLarge", "SameIdentity", "SecondaryNotFound", "UserNotFound",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from functools import cache
 
-from app.tenant.directory import enrollments, users
+from app.tenant.directory import authentication_methods, enrollments, users
 from app.tenant.directory.identities import Identity
 from app.tenant.directory.passwords import hash_password
 from app.tenant.directory.store import TABLES, write
@@ -24,6 +24,10 @@ ALICE_USER_METADATA = {
     "address": {"city": "Lisbon", "country": "PT"},
 }
 ALICE_APP_METADATA = {"plan": "pro"}
+#: The key of alice's seeded authenticator app (base32, RFC 6238 defaults: SHA-1, 6
+#: digits, 30 s), so that the demo, the tests and an authenticator app can answer the
+#: second factor her sign-in asks for. A demo secret, printed by `selfserve demo`.
+ALICE_TOTP_SECRET = "ALICEDEMOTOTPSECRETKEYFORTHEDEMO"
 
 BOB_ID = "auth0|65f0a1c2b3d4e5f60718293b"
 BOB_EMAIL = "bob@example.com"
@@ -68,7 +72,10 @@ def seed_demo(conn: sqlite3.Connection) -> None:
             conn, ALICE_ID, ALICE_EMAIL, ALICE_PASSWORD, "Alice Example",
             user_metadata=ALICE_USER_METADATA, app_metadata=ALICE_APP_METADATA,
         )
-        enrollments.add_enrollment(conn, ALICE_ID, "google-authenticator", name="Alice's phone")
+        enrollment_id = enrollments.add_enrollment(
+            conn, ALICE_ID, "google-authenticator", name="Alice's phone"
+        )
+        authentication_methods.attach_totp_secret(conn, enrollment_id, ALICE_TOTP_SECRET)
         _create_database_user(conn, BOB_ID, BOB_EMAIL, BOB_PASSWORD, "Bob Example")
 
 

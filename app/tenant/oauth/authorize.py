@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from authlib.oauth2.rfc6749.errors import AccessDeniedError, InvalidRequestError
 
-from app.tenant import cors, directory
-from app.tenant.context import current_tenant
+from app.tenant import apis, cors, directory
 from app.tenant.oauth import responses
 from app.tenant.oauth.store import Transaction
 from app.tenant.sso import SsoSession
@@ -30,6 +29,8 @@ class AuthorizeExtras:
     max_age: int | None
     connection: str | None
     login_hint: str | None
+    #: The scopes of the audience's API this client may get (none without an audience).
+    api_scopes: tuple[str, ...] = ()
 
     @property
     def silent(self) -> bool:
@@ -67,8 +68,18 @@ def parse_extras(grant, redirect_uri: str) -> AuthorizeExtras:
         )
 
     audience = data.get("audience") or None
-    if audience is not None and audience != current_tenant().audience:
-        raise error(AccessDeniedError, f"Service not found: {audience}")
+    api_scopes: tuple[str, ...] = ()
+    if audience is not None:
+        api = apis.by_audience(audience)
+        if api is None:
+            raise error(AccessDeniedError, f"Service not found: {audience}")
+        client = grant.request.client
+        client_grant = client.granted_scopes(api.name)
+        if api.require_client_grant and client_grant is None:
+            # Auth0's wording has double quotes, which OAuth error descriptions may not hold.
+            raise error(AccessDeniedError, f"Client {client.client_id} is not authorized to"
+                        f" access resource server {audience}.")
+        api_scopes = tuple(s for s in api.scopes if client_grant is None or s in client_grant)
 
     prompts = frozenset((data.get("prompt") or "").split())
     if not prompts <= PROMPTS:
@@ -94,6 +105,7 @@ def parse_extras(grant, redirect_uri: str) -> AuthorizeExtras:
         max_age=max_age,
         connection=connection,
         login_hint=data.get("login_hint") or None,
+        api_scopes=api_scopes,
     )
 
 

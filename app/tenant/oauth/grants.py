@@ -11,6 +11,12 @@ Contract:
   no client authentication at /authorize.
 - `RefreshGrant` (+ `OpenIDRefreshTokens`): rotation: each use returns a new refresh
   token and the old one stops working; reusing an old one revokes the whole family.
+  Multi-resource refresh tokens (MRRT): an
+  `audience` other than the sign-in's must be an API in the client's refresh token
+  policy (else 403 `access_denied`, checked before the refresh token is used up); the
+  access token is for that API with the policy's scopes (those asked for, if `scope` is
+  given) plus the OIDC scopes of the sign-in. The new refresh token keeps the sign-in's
+  audience and scope (`mrrt`).
 Refresh tokens are issued only when `offline_access` was granted and the client may use
 the refresh_token grant. Every grant takes the audience, SSO session id and auth_time
 from the authorization (`request.extras` at /authorize, the code or the refresh token).
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.errors import (
+    AccessDeniedError,
     InvalidClientError,
     InvalidGrantError,
     InvalidRequestError,
@@ -34,7 +41,7 @@ from authlib.oidc.core.grants import (
 
 from app.tenant import directory
 from app.tenant.db import get_db
-from app.tenant.oauth import errors, responses, store, tokens
+from app.tenant.oauth import errors, mrrt, responses, store, tokens
 from app.tenant.oauth.authorize import parse_extras
 from app.tenant.oauth.scopes import granted_scope, has_scope
 from app.tenant.runtime import current_runtime
@@ -54,6 +61,9 @@ class _IssuesTenantTokens:
 
     def _audience(self) -> str | None:
         request = self.request
+        exchange = getattr(request, "mrrt", None)
+        if exchange is not None:
+            return exchange.audience
         if request.authorization_code is not None:  # type: ignore[attr-defined]
             return request.authorization_code.audience  # type: ignore[attr-defined]
         if request.refresh_token is not None:  # type: ignore[attr-defined]
@@ -73,9 +83,12 @@ class _IssuesTenantTokens:
             "expires_in": current_runtime().settings.access_token_ttl,
             "scope": scope,
         }
+        # A refresh rotates the refresh token whatever this access token's scope (an MRRT
+        # exchange may leave offline_access out): what counts is the sign-in's grant.
+        origin = getattr(self.request, "refresh_token", None)
         if (
             include_refresh_token
-            and has_scope(scope, "offline_access")
+            and has_scope(origin.scope if origin is not None else scope, "offline_access")
             and client.check_grant_type("refresh_token")
         ):
             token["refresh_token"] = store.new_refresh_token()
@@ -92,7 +105,7 @@ class _ValidatesAuth0Parameters:
         extras = parse_extras(self, redirect_uri)
         self.request.extras = extras  # type: ignore[attr-defined]
         self.request.scope = granted_scope(  # type: ignore[attr-defined]
-            self.request.scope, extras.audience  # type: ignore[attr-defined]
+            self.request.scope, extras.api_scopes  # type: ignore[attr-defined]
         )
         return redirect_uri
 
@@ -278,6 +291,34 @@ class RefreshGrant(_IssuesTenantTokens, grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = _TOKEN_AUTH_METHODS
     INCLUDE_NEW_REFRESH_TOKEN = True
 
+    def validate_token_request(self):
+        # As authlib's, but an MRRT audience is checked before the refresh token is taken.
+        client = self._validate_request_client()
+        self.request.client = client
+        payload = self.request.payload
+        try:
+            self.request.mrrt = mrrt.requested_exchange(
+                client, payload.data.get("audience") or None, payload.scope
+            )
+        except mrrt.AudienceRefused as refused:
+            raise _Forbidden(description=str(refused)) from refused
+        refresh_token = self._validate_request_token(client)
+        exchange = self.request.mrrt
+        if exchange is None or refresh_token.audience == exchange.audience:
+            self.request.mrrt = None  # the sign-in's own audience: a plain refresh
+            self._validate_token_scope(refresh_token)
+        elif not exchange.in_policy:
+            raise _Forbidden(description="The Management API cannot be reached with a"
+                             " multi-resource refresh token.")
+        self.request.refresh_token = refresh_token
+
+    def issue_token(self, user, refresh_token):
+        exchange = self.request.mrrt
+        if exchange is None:
+            return super().issue_token(user, refresh_token)
+        scope = exchange.scope_with(refresh_token.get_scope())
+        return self.generate_token(user=user, scope=scope, include_refresh_token=True)
+
     def authenticate_refresh_token(self, refresh_token):
         # Taking it revokes it: a refresh token works once, even under concurrent use.
         item = store.take_refresh_token(get_db(), refresh_token, self.request.client.client_id)
@@ -297,3 +338,7 @@ class OpenIDRefreshTokens(OpenIDToken):
 
     def encode_id_token(self, token, request):
         return tokens.id_token(request.client.client_id, request.user, token["scope"])
+
+
+class _Forbidden(AccessDeniedError):
+    status_code = 403

@@ -1,8 +1,10 @@
-"""Which scopes the tenant grants: OIDC scopes, and the Management API's current_user scopes.
+"""Which scopes the tenant grants: OIDC scopes, the Management API's current_user scopes
+and the My Account API's `me:` scopes.
 
 Contract: the granted scope is the requested one intersected with what the tenant knows,
-in the order asked; current_user scopes only come with the Management API audience (as on
-Auth0, where an API's scopes belong to that API).
+in the order asked; an API's scopes only come with that API's audience (as on Auth0,
+where an API's scopes belong to that API): `granted_scope(requested, api_scopes)` keeps
+the OIDC scopes and those of `api_scopes`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,17 @@ CURRENT_USER_SCOPES = (
     "delete:current_user_device_credentials",
 )
 
-_KNOWN = frozenset(OIDC_SCOPES) | frozenset(CURRENT_USER_SCOPES)
+#: The My Account API's scopes for authentication methods and factors (underscores since
+#: 2025-12-12, AUTH0_WIRE_FACTS.md).
+MY_ACCOUNT_SCOPES = (
+    "read:me:authentication_methods",
+    "create:me:authentication_methods",
+    "update:me:authentication_methods",
+    "delete:me:authentication_methods",
+    "read:me:factors",
+)
+
+_KNOWN = frozenset(OIDC_SCOPES) | frozenset(CURRENT_USER_SCOPES) | frozenset(MY_ACCOUNT_SCOPES)
 
 
 def _dedupe(scopes: list[str]) -> list[str]:
@@ -32,12 +44,11 @@ def allowed_scope(requested: str | None) -> str:
     return " ".join(_dedupe([s for s in (requested or "").split() if s in _KNOWN]))
 
 
-def granted_scope(requested: str | None, audience: str | None) -> str:
-    """`allowed_scope`, without API scopes when no API audience was asked for."""
+def granted_scope(requested: str | None, api_scopes: tuple[str, ...] = ()) -> str:
+    """`allowed_scope`, keeping API scopes only when they are the audience's (`api_scopes`;
+    none when no API audience was asked for)."""
     scopes = allowed_scope(requested).split()
-    if audience is None:
-        scopes = [s for s in scopes if s in OIDC_SCOPES]
-    return " ".join(scopes)
+    return " ".join(s for s in scopes if s in OIDC_SCOPES or s in api_scopes)
 
 
 def has_scope(scope: str | None, name: str) -> bool:

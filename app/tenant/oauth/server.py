@@ -155,7 +155,9 @@ def _save_token(token: dict, request: OAuth2Request) -> None:
     item = store.RefreshToken(
         client_id=request.client.client_id,
         user_id=user.user_id,
-        scope=token["scope"],
+        # A rotated refresh token keeps what the sign-in granted, whatever this one
+        # access token was narrowed or widened to (a scope asked for, an MRRT audience).
+        scope=request.refresh_token.scope if request.refresh_token else token["scope"],
         audience=origin.audience if origin is not None else None,
         sid=user.sid,
         auth_time=user.auth_time,

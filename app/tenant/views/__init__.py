@@ -6,7 +6,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.tenant.views import authorize, discovery, login, logout, pages, token, userinfo
+    from app.tenant.views import (
+        authorize,
+        discovery,
+        login,
+        logout,
+        pages,
+        second_factor,
+        token,
+        userinfo,
+    )
 
-    for module in (pages, discovery, authorize, login, token, userinfo, logout):
+    for module in (pages, discovery, authorize, login, second_factor, token, userinfo, logout):
         app.register_blueprint(module.bp)

@@ -2,8 +2,9 @@
 
 Contract: both pages belong to a login transaction (`state`, carried as a hidden field).
 The database form posts `username` and `password`; a stand-in page posts `account` (the
-stand-in account's login). On success the tenant starts a new SSO session, sets its
-cookie and resumes the /authorize request.
+stand-in account's login). On success the tenant asks for a second factor when the
+user has one (`app.tenant.views.second_factor`), then starts a new SSO session, sets its
+cookie and resumes the /authorize request (`complete_sign_in`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from app.tenant import directory, sso
 from app.tenant.db import get_db
+from app.tenant.mfa import relying_party
 from app.tenant.oauth import store
 from app.tenant.views.pages import expired_sign_in_page
 
@@ -24,6 +26,14 @@ def _transaction() -> store.Transaction | None:
 
 
 def _signed_in(transaction: store.Transaction, user_id: str, connection: str) -> Response:
+    from app.tenant.views import second_factor
+
+    asked = second_factor.ask_if_enrolled(transaction, user_id, connection)
+    return asked if asked is not None else complete_sign_in(transaction, user_id, connection)
+
+
+def complete_sign_in(transaction: store.Transaction, user_id: str, connection: str) -> Response:
+    """Every proof the login needs is given: start the SSO session and resume /authorize."""
     conn = get_db()
     previous = sso.current_session(conn)
     if previous is not None:
@@ -45,6 +55,8 @@ def _render_login(transaction: store.Transaction, *, username: str = "", error: 
         username=username or transaction.login_hint or "",
         error=error,
         social_connections=directory.SOCIAL_CONNECTIONS,
+        passkey_url=relying_party.ceremony_origin() + url_for("second_factor.passkey",
+                                                             state=transaction.id),
     )
     return Response(body, status=status, content_type="text/html; charset=utf-8")
 

@@ -19,6 +19,7 @@ bp = Blueprint("pages", __name__)
 _ASSETS = {
     "form_post.js": "application/javascript; charset=utf-8",
     "web_message.js": "application/javascript; charset=utf-8",
+    "passkey.js": "application/javascript; charset=utf-8",
     "tenant.css": "text/css; charset=utf-8",
 }
 
@@ -72,4 +73,5 @@ def home():
         clients=clients.all_clients(get_db()),
         demo_users=[(directory.ALICE_EMAIL, directory.ALICE_PASSWORD),
                     (directory.BOB_EMAIL, directory.BOB_PASSWORD)],
+        totp_secret=directory.ALICE_TOTP_SECRET,
     )
