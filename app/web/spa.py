@@ -3,12 +3,17 @@
 Contract: `GET /`, `/profile`, `/metadata`, `/linked-accounts`, `/security` and
 `/devices` all answer the same shell; the SPA picks the view from the path
 relative to `request.script_root`, so the whole app can be mounted under a prefix.
-The shell carries no user data and no token: the SPA asks `/bff/user` itself.
+The shell carries no user data and no token: the SPA asks `/bff/session` itself.
+It names every module and stylesheet the SPA needs up front (`modulepreload`,
+`preload`; see `modules.py`), so that a reload takes three waves of requests: the
+HTML, then all modules and styles at once, then the data, in parallel.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, render_template
+
+from .modules import module_paths
 
 bp = Blueprint("spa", __name__)
 
@@ -22,7 +27,9 @@ def index() -> Response:
 
 
 def _shell() -> Response:
-    response = make_response(render_template("spa.html"))
+    response = make_response(
+        render_template("spa.html", modules=module_paths("js/selfserve-account.js"))
+    )
     # The shell is the same for everyone, but it must never be served from a
     # shared cache after sign-out changes what the page should show.
     response.headers["Cache-Control"] = "no-cache"
