@@ -95,6 +95,7 @@ class MetadataView extends View {
   render() {
     this.list = h("div", { class: "meta-rows" });
     this.changesList = h("ul", { class: "change-list" });
+    this.count = h("p", { class: "muted small meta-count" });
     this.space = h("p", { class: "muted small meta-space", "aria-live": "polite" });
     this.saveButton = h("button", { type: "submit", class: "button primary" }, t("metadata.save"));
     this.discardButton = h("button", { type: "button", class: "button", onclick: () => this.discard() },
@@ -114,6 +115,7 @@ class MetadataView extends View {
     this.schema ? this.outside() : null,
     h("section", { class: "card changes", "aria-labelledby": "meta-changes-title" },
       h("h2", { id: "meta-changes-title" }, t("metadata.changes")),
+      this.count,
       this.changesList,
       this.space,
       h("div", { class: "actions" }, this.saveButton, this.discardButton)));
@@ -254,6 +256,8 @@ class MetadataView extends View {
       return null;
     }).filter(Boolean);
     this.changesList.replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, t("metadata.noChanges"))]));
+    this.count.textContent = items.length ? t("metadata.unsaved", { count: items.length }) : "";
+    this.count.hidden = !items.length;
     const used = mergedSize(this.base, changes) / this.limits.max_bytes;
     const tooBig = used > 1;
     this.space.className = tooBig ? "field-error meta-space" : "muted small meta-space";
