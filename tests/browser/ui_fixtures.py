@@ -99,14 +99,24 @@ class ConsoleErrors(list):
 
 
 @pytest.fixture
-def console_errors(ui_context, bff_server, tenant) -> ConsoleErrors:
+def console_errors_in(bff_server, tenant):
+    """`console_errors_in(context)`: the ConsoleErrors of another context of the test's."""
+
+    def watch(context: BrowserContext) -> ConsoleErrors:
+        errors = ConsoleErrors((bff_server.url + "/", tenant.url + "/"))
+        context.on("console", errors.on_console)
+        context.on("weberror", lambda error: errors.append(f"uncaught: {error.error}"))
+        return errors
+
+    return watch
+
+
+@pytest.fixture
+def console_errors(ui_context, console_errors_in) -> ConsoleErrors:
     """The console errors and uncaught exceptions of every page of the test's context
     (pop-ups included) from the moment the fixture is set up, Chromium's failed-request
     lines for the BFF's and the tenant's own URLs included."""
-    errors = ConsoleErrors((bff_server.url + "/", tenant.url + "/"))
-    ui_context.on("console", errors.on_console)
-    ui_context.on("weberror", lambda error: errors.append(f"uncaught: {error.error}"))
-    return errors
+    return console_errors_in(ui_context)
 
 
 def sign_in_ui(page: Page, bff_url: str, path: str = "/", account=ALICE,
