@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_ui_views import VIEWS, serious_violations, wait_loaded
 from tests.browser.test_ui_phone import TITLES
+from tests.browser.test_ui_views import VIEWS, serious_violations, wait_loaded
 from tests.browser.ui_fixtures import open_view, sign_in_ui
 
 pytestmark = pytest.mark.browser
@@ -33,8 +33,8 @@ def message_tables(page, bff_server) -> dict:
           out[code] = { categories, messages: Object.fromEntries(Object.entries(messages).map(
             ([key, value]) => [key, typeof value === "string"
               ? { forms: null, placeholders: names(value) }
-              : { forms: Object.keys(value).sort(),
-                  placeholders: Object.fromEntries(Object.entries(value).map(([f, v]) => [f, names(v)])) }]))};
+              : { forms: Object.keys(value).sort(), placeholders: Object.fromEntries(
+                  Object.entries(value).map(([form, text]) => [form, names(text)])) }]))};
         }
         return out;
     }""")
@@ -84,7 +84,8 @@ def test_the_browsers_language_picks_german_with_german_dates_numbers_and_plural
     errors = console_errors_in(german)
     page = german.new_page()
     page.goto(bff_server.url + "/")
-    expect(page.get_by_role("heading", name="Melde dich an, um dein Konto zu verwalten")).to_be_visible()
+    title = page.get_by_role("heading", name="Melde dich an, um dein Konto zu verwalten")
+    expect(title).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "de"
     sign_in_ui(page, bff_server.url, button="Anmelden")
 
@@ -119,7 +120,8 @@ def test_the_language_is_switched_on_the_page_and_remembered(alice_page, bff_ser
     page.get_by_label("Language", exact=True).select_option("de")
 
     expect(page.get_by_role("heading", level=1, name="Einstellungen")).to_be_visible()
-    expect(page.get_by_role("navigation").get_by_role("link", name="Verknüpfte Konten")).to_be_visible()
+    nav = page.get_by_role("navigation")
+    expect(nav.get_by_role("link", name="Verknüpfte Konten")).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "de"
     expect(page.get_by_label("Sprache", exact=True)).to_be_focused()
     page.reload()
