@@ -57,3 +57,14 @@ def test_bench_tokens_prints_ratios_and_finds_no_signature_check_per_request():
                         output, re.M)
     assert control and control[1] == control[2] != "0", output
     assert "CHECK per-request path verifies no signature: met" in output
+
+
+@pytest.mark.timeout(360)
+def test_bench_first_paint_prints_its_waves_and_the_ratio_to_a_static_page():
+    output = run_quick("bench.bench_first_paint")
+    ratio_line(output, "reload/static", None)
+    ratio_line(output, "waves/target", "<= 1")
+    assert re.search(r"^WAVES profile reload = \d+ \(target <= 3: (met|NOT met)\)", output, re.M), \
+        output
+    for side in ("profile reload", "static page"):
+        assert re.search(rf"^  {side}\s+\d+\s+\d+\.\d", output, re.MULTILINE), output
