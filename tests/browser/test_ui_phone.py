@@ -55,6 +55,13 @@ WIDER_THAN_THE_SCREEN = """() => {
   return found.slice(0, 10);
 }"""
 
+#: How many lines the text of an element takes.
+LINES = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+}"""
+
 TABS_IN_SIGHT = """() => {
   const root = document.querySelector('selfserve-account').shadowRoot;
   return [...root.querySelectorAll('.nav-link')].map((link) => {
@@ -99,6 +106,10 @@ def test_every_view_fits_a_phone_with_every_section_in_sight(browser, ui_bff, bf
             for other_title in TITLES[lang].values():
                 link = page.get_by_role("navigation").get_by_role("link", name=other_title)
                 expect(link).to_be_in_viewport()
+            if name == "profile":
+                # The user id fits its line whole: it is not broken mid-string.
+                user_id = page.locator("selfserve-account").locator("code.id")
+                assert user_id.evaluate(LINES) == 1
             assert serious_violations(page) == [], (name, scheme, lang)
             screenshot(page, f"phone-{name}-{scheme}-{lang}")
     finally:

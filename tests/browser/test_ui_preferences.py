@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_ui_metadata import SEED, changes, preferences_in_two_pages, seed_metadata
+from tests.browser.test_ui_phone import LINES
 from tests.browser.ui_fixtures import open_view, sign_in_ui, user_id
 
 pytestmark = pytest.mark.browser
@@ -166,11 +167,7 @@ def test_rows_read_evenly_names_do_not_break_mid_word_and_yes_no_is_not_larger(
     expect(view.locator(".meta-row")).to_have_count(len(LONG_KEYS))
     for key in ("notificationPreferences", "hasOwnProperty", "newsletter"):
         name = view.locator(f'[data-key="{key}"] .key-name')
-        lines = name.evaluate("""(el) => {
-            const range = document.createRange();
-            range.selectNodeContents(el);
-            return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-        }""")
+        lines = name.evaluate(LINES)
         assert lines == 1, f"{key} wraps onto {lines} lines"
     size = {key: view.locator(f'[data-key="{key}"] .key-name').evaluate(
         "(el) => getComputedStyle(el).fontSize") for key in ("newsletter", "theme")}
