@@ -32,6 +32,13 @@ def _serve_forever(servers: list) -> None:
             server.server_close()
 
 
+#: What the demo's banner says about `--flow`.
+FLOW_NAMES = {
+    "code": "code (authorization code, confidential client)",
+    "implicit": "implicit (token id_token, form_post)",
+}
+
+
 def _demo_secret_key(data_dir: Path) -> str:
     """The demo BFF's APP_SECRET_KEY, made once per data folder so sessions survive restarts."""
     path = data_dir / "bff-secret-key"
@@ -78,6 +85,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("selfserve demo")
     print(f"  account page (BFF): {bff_url}")
     print(f"  local tenant:       {tenant_url}")
+    print(f"  sign-in flow:       {FLOW_NAMES[args.flow]}")
     _print_credentials()
     print(f"  data folder: {data_dir}    (Ctrl-C stops both)", flush=True)
     _serve_forever(servers)

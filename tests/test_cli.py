@@ -68,6 +68,7 @@ def test_demo_serves_tenant_and_bff_and_alice_signs_in(run_background, tmp_path)
     output = proc.communicate(timeout=10)[0]
     assert bff_url in output and f"http://127.0.0.1:{tenant_port}" in output
     assert "alice@example.com / alice-demo-password" in output
+    assert "sign-in flow:       code (authorization code" in output  # which flow runs
 
 
 def test_demo_reports_a_busy_port(run_background, tmp_path, tenant):

@@ -57,7 +57,13 @@ def login() -> Response:
 @bp.route("/callback", methods=["GET", "POST"])
 @csrf.exempt
 def callback() -> Response:
-    """The tenant's answer to /login (query for the code flow, form_post for implicit)."""
+    """The tenant's answer to /login (query for the code flow, form_post for implicit).
+
+    Opened by hand (no `state`, nothing parked) while signed in: nothing to finish, so
+    the user goes to the account page instead of an error about a sign-in link."""
+    by_hand = request.method == "GET" and not request.args.keys() & {"state", "resume", "error"}
+    if by_hand and _signed_in_user() is not None:
+        return redirect(url_for("spa.index"), 303)
     return _callback("login")
 
 
@@ -172,7 +178,34 @@ def bff_user() -> Response:
     """Who is signed in, what they may do, and until when: never a token."""
     user = session.current_user()
     assert user is not None  # login_required
+    return _session_body(user)
+
+
+@bp.get("/bff/session")
+def bff_session() -> Response:
+    """`/bff/user` for the account UI: always 200, so that a signed-out page logs no
+    failed request. Signed out: `{"signed_in": false, "login_url"}`; signed in: the
+    members of `/bff/user` with `"signed_in": true`."""
+    user = _signed_in_user()
+    if user is None:
+        login_url = session.login_problem(silent=False).extra["login_url"]
+        return jsonify(signed_in=False, login_url=login_url)
+    return _session_body(user)
+
+
+def _signed_in_user() -> session.SignedInUser | None:
+    """The signed-in user, or None where `login_required` would answer 401."""
+    try:
+        return session.current_user()
+    except Problem as problem:
+        if problem.code != "login_required":
+            raise
+        return None
+
+
+def _session_body(user: session.SignedInUser) -> Response:
     return jsonify(
+        signed_in=True,
         user=user.claims,
         scopes=sorted(user.scopes),
         features=features_for(user.scopes),

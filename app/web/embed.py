@@ -1,7 +1,8 @@
 """Embedding the account UI in other pages: the iframe page and CORS for allowed origins.
 
 Contracts:
-- `GET /embed` is the account UI for an `<iframe>`. Framing is limited to
+- `GET /embed[?lang=de]` is the account UI for an `<iframe>`; `lang` is the host
+  page's language for it (the user's own choice on the page wins). Framing is limited to
   `EMBED_ALLOWED_ORIGINS` by the `frame-ancestors` directive of the app-wide CSP
   (app/web/security.py); the page's script posts its height and events to the
   parent window only when the parent's origin is one of those origins.
@@ -24,6 +25,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, make_response, render_template, request, url_for
 
 from ..config import get_settings
+from .modules import module_paths
 from .problems import Problem
 
 bp = Blueprint("embed", __name__)
@@ -41,9 +43,10 @@ def embedding_origins() -> tuple[str, ...]:
 
 @bp.get("/embed", endpoint="frame")
 def frame() -> Response:
-    response = make_response(
-        render_template("embed/frame.html", allowed_origins=" ".join(embedding_origins()))
-    )
+    response = make_response(render_template(
+        "embed/frame.html", allowed_origins=" ".join(embedding_origins()),
+        modules=module_paths("js/embed-frame.js"),
+    ))
     response.headers["Cache-Control"] = "no-cache"
     return response
 

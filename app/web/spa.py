@@ -3,11 +3,14 @@
 Contract: `GET /` and `GET /<view>` for every view of `static/js/routes.js` answer the
 same shell; the SPA picks the view from the path relative to `request.script_root`, so
 the whole app can be mounted under a prefix. The shell carries no user data and no
-token: the SPA asks `/bff/user` itself. `view_path(name)` is a view's path (for
+token: the SPA asks `/bff/session` itself. `view_path(name)` is a view's path (for
 redirects to a view); it refuses a name that is not a view.
 
 The views are listed once, in `static/js/routes.js` (the UI needs their elements and
 features too); `VIEWS` reads their names from it at import.
+It names every module and stylesheet the SPA needs up front (`modulepreload`,
+`preload`; see `modules.py`), so that a reload takes three waves of requests: the
+HTML, then all modules and styles at once, then the data, in parallel.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 from flask import Blueprint, Response, make_response, render_template
 
 from .. import paths
+from .modules import module_paths
 
 bp = Blueprint("spa", __name__)
 
@@ -45,7 +49,9 @@ def index() -> Response:
 
 
 def _shell() -> Response:
-    response = make_response(render_template("spa.html"))
+    response = make_response(
+        render_template("spa.html", modules=module_paths("js/selfserve-account.js"))
+    )
     # The shell is the same for everyone, but it must never be served from a
     # shared cache after sign-out changes what the page should show.
     response.headers["Cache-Control"] = "no-cache"

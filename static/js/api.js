@@ -24,6 +24,8 @@ export class ApiError extends Error {
         return t("error.tenant_unavailable");
       case "write_outcome_unknown":
         return t("error.write_outcome_unknown");
+      case "unexpected_response":
+        return t("error.unexpected", { status: this.status });
       default:
         return this.body.detail || t("error.generic", { status: this.status });
     }
@@ -43,6 +45,7 @@ export class Api {
     this.base = base.replace(/\/$/, "");
     this.onLoginRequired = onLoginRequired;
     this.csrfHeader = "X-CSRF";
+    this.prefetched = new Map();
   }
 
   url(path) {
@@ -50,6 +53,14 @@ export class Api {
   }
 
   get(path, headers = {}) {
+    const early = Object.keys(headers).length ? undefined : this.prefetched.get(path);
+    if (early) {
+      this.prefetched.delete(path);
+      return early.catch((error) => {
+        if (error instanceof LoginRequired) this.onLoginRequired(error);
+        throw error;
+      });
+    }
     return this.request("GET", path, undefined, headers);
   }
 
@@ -58,8 +69,28 @@ export class Api {
     return this.request(method, path, body, headers);
   }
 
-  /** Resolves to {status, data, etag}; rejects with ApiError. */
-  async request(method, path, body, headers = {}) {
+  /**
+   * Start GET `path` now, for a later get(path) to take (once): the app asks for the
+   * first view's data while it asks who is signed in, so both load in parallel.
+   * A 401 of a prefetch reaches onLoginRequired only when get() takes it.
+   */
+  prefetch(path) {
+    if (this.prefetched.has(path)) return;
+    const pending = this.request("GET", path, undefined, {}, { quiet: true });
+    pending.catch(() => {}); // handled when taken; never an unhandled rejection
+    this.prefetched.set(path, pending);
+  }
+
+  /** Drop prefetches nobody will take (e.g. the session turned out to be signed out). */
+  forgetPrefetched() {
+    this.prefetched.clear();
+  }
+
+  /**
+   * Resolves to {status, data, etag}; rejects with ApiError. `quiet`: a 401 does not
+   * call onLoginRequired (for prefetches, and for probes that expect to be signed out).
+   */
+  async request(method, path, body, headers = {}, { quiet = false } = {}) {
     const init = {
       method,
       credentials: "include",
@@ -78,24 +109,28 @@ export class Api {
       throw new ApiError(0, { detail: String(cause) });
     }
     const text = await response.text();
+    const isJson = /[/+]json\b/.test(response.headers.get("Content-Type") || "");
     let data = null;
-    if (text) {
+    if (text && isJson) {
       try {
         data = JSON.parse(text);
       } catch {
-        data = { detail: text.slice(0, 200) };
+        data = null;
       }
     }
     if (!response.ok) {
-      const problem = data && typeof data === "object" ? data : {};
+      // An error page (HTML from a proxy, or a crash) is not shown as source: the
+      // user gets a sentence of ours and a way on (ApiError.userMessage).
+      const problem = data && typeof data === "object" ? data : { code: "unexpected_response" };
       if (!problem.code && problem.error) problem.code = problem.error;
       if (response.status === 401) {
         const error = new LoginRequired(401, { code: "login_required", ...problem });
-        this.onLoginRequired(error);
+        if (!quiet) this.onLoginRequired(error);
         throw error;
       }
       throw new ApiError(response.status, problem);
     }
+    if (text && data === null) throw new ApiError(response.status, { code: "unexpected_response" });
     return { status: response.status, data, etag: response.headers.get("ETag") };
   }
 }

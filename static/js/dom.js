@@ -38,14 +38,5 @@ export function uid(prefix = "ss") {
   return `${prefix}-${counter}`;
 }
 
-/** A date string from an ISO timestamp or UNIX seconds, in the user's locale; "" when absent. */
-export function formatDate(value, withTime = true) {
-  if (!value) return "";
-  // Numbers are UNIX seconds (as the BFF sends expiry times); strings are ISO 8601.
-  const date = new Date(typeof value === "number" ? value * 1000 : value);
-  if (Number.isNaN(date.getTime())) return String(value);
-  const options = withTime
-    ? { dateStyle: "medium", timeStyle: "short" }
-    : { dateStyle: "medium" };
-  return new Intl.DateTimeFormat(undefined, options).format(date);
-}
+// Dates are written in the UI's current language; messages.js owns that.
+export { formatDate } from "./messages.js";

@@ -1,7 +1,21 @@
-// Every English string of the account UI. To add a language, copy this table,
-// translate the values (keep the {placeholders}), and pass it to setMessages().
+// The account UI's words, in every language it ships, and the functions that pick one
+// and fill in a message: t(key, vars). English is complete by definition; every other
+// table has exactly its keys and placeholders (tests/browser/test_ui_language.py).
+//
+// A message is a string with {placeholders}, or, where a number decides the wording,
+// an object of Intl.PluralRules categories ({one, other}, and whatever else the
+// language needs) chosen by `vars.count`. Numbers in `vars` are written with
+// Intl.NumberFormat in the current language; dates go through formatDate below.
+//
+// The language: the user's own choice on the page (remembered in localStorage), else
+// the `lang` attribute the host page put on the element (the iframe page sets it from
+// its `?lang=` parameter), else the browser's languages (navigator.languages, which
+// Chromium also sends as Accept-Language), else English.
+
+import { de } from "./messages-de.js";
 
 export const en = {
+  "app.language": "Language",
   "app.title": "Your account",
   "app.skip": "Skip to content",
   "app.nav": "Account sections",
@@ -21,6 +35,7 @@ export const en = {
   "app.unavailableTitle": "{feature} is not available",
   "app.unavailableText": "Your sign-in did not grant this page permission to {what} (scope {scopes}). The site that runs this page decides which permissions to ask for; contact its owner if you need this.",
   "app.popupBlocked": "Your browser blocked the new window. Allow pop-ups for this site and try again.",
+  "app.reload": "Reload the page",
 
   "nav.profile": "Profile",
   "nav.metadata": "Preferences",
@@ -43,6 +58,7 @@ export const en = {
   "error.tenant_unavailable": "The account service is not answering right now. Try again in a moment.",
   "error.write_outcome_unknown": "We could not confirm whether your change was saved. Your edit is still here: try again, and if it was saved after all you will see both versions to choose from.",
   "error.generic": "Something went wrong ({status}). Try again.",
+  "error.unexpected": "The account service had a problem and could not answer ({status}). Try again in a moment; if it keeps happening, reload the page.",
 
   "confirm.cancel": "Cancel",
 
@@ -62,7 +78,10 @@ export const en = {
   "profile.identitiesEmpty": "No sign-in methods.",
   "profile.appMetadata": "Set by the site",
   "profile.appMetadataHelp": "Information the site keeps about your account. You can see it but not change it.",
-  "profile.appMetadataEmpty": "The site keeps no extra information about you.",
+  "profile.mainMethod": "{method}, {detail}",
+  "profile.manageTitle": "Name, email and password",
+  "profile.manageDatabase": "This page cannot change your name, email address or password: the site's sign-in manages them. To set a new password, sign out and choose “Forgot password?” on the sign-in page; to change your name or email address, contact the site.",
+  "profile.manageSocial": "Your name and email address come from {provider}: change them there. This page cannot change them, and you have no password here.",
   "profile.never": "Never",
 
   "metadata.title": "Preferences",
@@ -72,7 +91,7 @@ export const en = {
   "metadata.type.string": "Text",
   "metadata.type.number": "Number",
   "metadata.type.boolean": "Yes/No",
-  "metadata.type.json": "JSON",
+  "metadata.type.json": "List or group",
   "metadata.true": "Yes",
   "metadata.remove": "Remove {key}",
   "metadata.removeShort": "Remove",
@@ -85,6 +104,7 @@ export const en = {
   "metadata.newKey": "Name of the new preference",
   "metadata.addButton": "Add",
   "metadata.changes": "Changes to save",
+  "metadata.unsaved": { one: "{count} unsaved change", other: "{count} unsaved changes" },
   "metadata.noChanges": "No unsaved changes.",
   "metadata.change.add": "Add {key}: {value}",
   "metadata.change.set": "Change {key}: {from} → {value}",
@@ -94,17 +114,40 @@ export const en = {
   "metadata.discard": "Discard all changes",
   "metadata.saved": "Your preferences are saved.",
   "metadata.restored": "We kept the changes you had not saved before signing in again. Review and save them.",
-  "metadata.limits": "Up to {bytes} bytes in total.",
+  "metadata.restoredDraft": "We kept the changes you had not saved. Review and save them.",
+  "metadata.space": "About {percent} of the space for preferences is used.",
+  "metadata.clear": "Clear",
+  "metadata.clearKey": "Clear {key}",
+  "metadata.notSet": "Not set",
+  "metadata.other": "Other preferences",
+  "metadata.otherHelp": "Stored with your account, but not changed on this page.",
   "metadata.err.keyEmpty": "Give the preference a name.",
   "metadata.err.keyChars": "A name cannot contain “.” or “$”.",
   "metadata.err.keyExists": "A preference with that name already exists.",
-  "metadata.err.number": "Enter a number, such as 42 or 3.5.",
-  "metadata.err.json": "Not valid JSON: {reason}",
+  "metadata.err.keyLong": { one: "A name can have at most {count} character.", other: "A name can have at most {count} characters." },
+  "metadata.err.number": "Enter a number, such as 42 or {example}.",
+  "metadata.err.integer": "Enter a whole number, such as 42.",
+  "metadata.err.json": "This is not a valid list or group. Check the brackets, quotes and commas.",
+  "metadata.err.deep": "Too deeply nested: at most {count} levels.",
+  "metadata.err.innerKey": "A name inside this value is empty, too long, or contains “.” or “$”.",
+  "metadata.err.space": "Too much to save: this would take about {percent} of the space for preferences. Remove or shorten something first.",
+  "metadata.err.email": "Enter an email address, such as name@example.com.",
+  "metadata.err.uri": "Enter a full web address, such as https://example.com.",
+  "metadata.err.date": "Enter a date, such as 2024-05-31.",
+  "metadata.err.dateTime": "Enter a date and time, such as 2024-05-31T14:30:00Z.",
+  "metadata.err.pattern": "This does not have the expected form.",
+  "metadata.err.maxLength": { one: "At most {count} character.", other: "At most {count} characters." },
+  "metadata.err.minLength": { one: "At least {count} character.", other: "At least {count} characters." },
+  "metadata.err.minimum": "The smallest allowed value is {limit}.",
+  "metadata.err.maximum": "The largest allowed value is {limit}.",
+  "metadata.err.enum": "Choose one of the options.",
+  "metadata.err.notEditable": "This preference cannot be changed here.",
+  "metadata.err.refused": "This value was refused.",
   "metadata.err.fix": "Fix the highlighted values before saving.",
   "metadata.err.invalid": "Some values were refused. Fix them and save again.",
   "metadata.err.saveFailed": "Your changes were not saved. They are still here: try again.",
-  "metadata.conflict.title": "Someone else changed your preferences",
-  "metadata.conflict.text": "Your preferences were changed in another window or device after you opened this page. Choose which version to keep.",
+  "metadata.conflict.title": "These preferences changed since you opened them",
+  "metadata.conflict.text": "They were saved again, in another tab, window or device, after you opened this page. Your changes are not saved yet: choose which version to keep.",
   "metadata.conflict.key": "Preference",
   "metadata.conflict.mine": "Your version",
   "metadata.conflict.theirs": "Saved version",
@@ -143,6 +186,10 @@ export const en = {
   "links.skipped": "Kept yours: {keys}.",
   "links.expires": "Confirm before {time}.",
   "links.cancelled": "Linking was cancelled.",
+
+  "provider.auth0": "Email and password",
+  "provider.sms": "Phone (SMS)",
+  "provider.email": "Email code",
 
   "security.title": "Security",
   "security.intro": "Multi-factor authentication (MFA) asks for a second proof when you sign in.",
@@ -183,6 +230,7 @@ export const en = {
   "devices.exists": "This browser already has a key registered. Revoke it below first.",
   "devices.noCrypto": "This browser cannot make device keys (it needs WebCrypto and IndexedDB on a secure page).",
   "devices.list": "Registered devices",
+  "devices.count": { one: "{count} device", other: "{count} devices" },
   "devices.empty": "No devices registered from this page.",
   "devices.created": "Registered {date}",
   "devices.current": "This browser",
@@ -194,24 +242,103 @@ export const en = {
   "devices.revoked": "{name} was revoked.",
 };
 
-let table = en;
+/** The languages shipped: code -> {name (in that language), messages}. */
+export const LANGUAGES = {
+  en: { name: "English", messages: en },
+  de: { name: "Deutsch", messages: de },
+};
+export const DEFAULT_LANGUAGE = "en";
+const STORAGE_KEY = "selfserve.language";
 
-/** Use another message table (same keys); missing keys fall back to English. */
-export function setMessages(messages) {
-  table = { ...en, ...messages };
+let current = DEFAULT_LANGUAGE;
+let extra = {};
+
+/** The shipped language for a BCP 47 tag ("de-AT" -> "de"), or null. */
+export function supported(tag) {
+  if (!tag) return null;
+  const base = String(tag).trim().toLowerCase().split(/[-_]/)[0];
+  return Object.hasOwn(LANGUAGES, base) ? base : null;
 }
 
-/** The message `key` with `{name}` placeholders replaced from `vars`. */
+/** The language to use: stored choice, then `hint` (a lang attribute), then the browser's. */
+export function pickLanguage(hint = null) {
+  let stored = null;
+  try {
+    stored = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    stored = null; // storage blocked (a sandboxed frame): the choice lasts for this page only
+  }
+  const candidates = [stored, hint, ...(navigator.languages || [navigator.language])];
+  for (const tag of candidates) {
+    const code = supported(tag);
+    if (code) return code;
+  }
+  return DEFAULT_LANGUAGE;
+}
+
+/** Use `code` from now on; `remember`: the user chose it, keep it for the next visit. */
+export function setLanguage(code, { remember = false } = {}) {
+  current = supported(code) || DEFAULT_LANGUAGE;
+  if (remember) {
+    try {
+      localStorage.setItem(STORAGE_KEY, current);
+    } catch {
+      // storage blocked: the choice lasts for this page only
+    }
+  }
+  return current;
+}
+
+export function language() {
+  return current;
+}
+
+/** Override some messages of the current language (a host's wording); unknown keys are ignored. */
+export function setMessages(messages) {
+  extra = { ...messages };
+}
+
+function lookup(key) {
+  if (Object.hasOwn(extra, key)) return extra[key];
+  const table = LANGUAGES[current].messages;
+  if (Object.hasOwn(table, key)) return table[key];
+  return Object.hasOwn(en, key) ? en[key] : undefined;
+}
+
+/** `value` written as a number of the current language (Intl.NumberFormat `options`). */
+export function formatNumber(value, options = {}) {
+  return new Intl.NumberFormat(current, options).format(value);
+}
+
+/** A date string from an ISO timestamp or UNIX seconds, in the current language; "" when absent. */
+export function formatDate(value, withTime = true) {
+  if (!value) return "";
+  // Numbers are UNIX seconds (as the BFF sends expiry times); strings are ISO 8601.
+  const date = new Date(typeof value === "number" ? value * 1000 : value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  const options = withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" };
+  return new Intl.DateTimeFormat(current, options).format(date);
+}
+
+/** The message `key` with `{name}` placeholders replaced from `vars` (plural forms by `vars.count`). */
 export function t(key, vars = {}) {
-  const text = table[key] ?? en[key];
+  let text = lookup(key);
   if (text === undefined) {
     console.warn(`selfserve: no message for ${key}`);
     return key;
   }
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+  if (typeof text === "object") {
+    const category = new Intl.PluralRules(current).select(Number(vars.count ?? 0));
+    text = text[category] ?? text.other;
+  }
+  return text.replace(/\{(\w+)\}/g, (whole, name) => {
+    if (!Object.hasOwn(vars, name)) return whole;
+    const value = vars[name];
+    return typeof value === "number" ? formatNumber(value) : String(value);
+  });
 }
 
-/** Whether the table has `key` (for optional labels such as MFA types). */
+/** Whether the tables have `key` (for optional labels such as MFA types). */
 export function has(key) {
-  return key in table || key in en;
+  return lookup(key) !== undefined;
 }

@@ -9,14 +9,16 @@
 //   routing  "history" (views have their own URLs; the SPA shell) or "memory" (default)
 //   view     the first view in memory routing (profile, metadata, linked-accounts, security, devices)
 //   mode     "page" (the shell), "frame" (the iframe page) or "element" (default)
+//   lang     the host page's language for the UI ("de", "en"); the user's own choice
+//            on the page, once made, wins (see messages.js)
 // Events (bubbling, composed): selfserve:signed-in, selfserve:signed-out,
 //   selfserve:saved, selfserve:session-expired, selfserve:view (detail.view).
 
 import { Api } from "./api.js";
 import { h } from "./dom.js";
-import { t } from "./messages.js";
+import { LANGUAGES, language, pickLanguage, setLanguage, t } from "./messages.js";
 import { DEFAULT_VIEW, VIEWS, viewFromPath } from "./routes.js";
-import { failure, loading } from "./ui.js";
+import { avatar, failure, loading } from "./ui.js";
 import "./views/profile.js";
 import "./views/metadata.js";
 import "./views/linked-accounts.js";
@@ -29,6 +31,27 @@ const RENEWAL_GUARD_MS = 30_000; // no second automatic renewal within this time
 const SIGN_IN_POLL_MS = 1_500;
 const SIGN_IN_POLL_LIMIT_MS = 5 * 60_000;
 const POPUP_CLOSED_POLL_MS = 1_000;
+// Set after a signed-in boot, removed when signed out: on the next load the app asks
+// for the first view's data at once, in parallel with the session (a signed-out
+// visitor is not sent to data routes that would answer 401).
+const SIGNED_IN_HINT = "selfserve.signed-in";
+
+function readHint() {
+  try {
+    return localStorage.getItem(SIGNED_IN_HINT) === "1";
+  } catch {
+    return false;
+  }
+}
+
+function writeHint(signedIn) {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN_HINT, "1");
+    else localStorage.removeItem(SIGNED_IN_HINT);
+  } catch {
+    // storage blocked: no prefetch next time, nothing else changes
+  }
+}
 
 function defaultBase() {
   const base = SCRIPT_BASE.origin === location.origin ? SCRIPT_BASE.pathname : SCRIPT_BASE.href;
@@ -36,6 +59,12 @@ function defaultBase() {
 }
 
 export class SelfServeAccount extends HTMLElement {
+  static observedAttributes = ["lang"];
+
+  attributeChangedCallback(name, old, value) {
+    if (name === "lang" && this.shadowRoot && old !== value) this.useLanguage(pickLanguage(value));
+  }
+
   connectedCallback() {
     if (this.shadowRoot) return;
     this.base = (this.getAttribute("base") ?? defaultBase()).replace(/\/$/, "");
@@ -47,7 +76,17 @@ export class SelfServeAccount extends HTMLElement {
     const root = this.attachShadow({ mode: "open" });
     const styles = h("link", { rel: "stylesheet", href: `${this.base}/static/css/account.css` });
     this.frame = h("div", { class: `app mode-${this.mode}`, part: "app" });
+    // Nothing shows before its stylesheet applies (no flash of unstyled content);
+    // should it fail to load, the content shows unstyled rather than not at all.
+    this.frame.hidden = true;
+    const reveal = () => {
+      this.frame.hidden = false;
+    };
+    styles.addEventListener("load", reveal, { once: true });
+    styles.addEventListener("error", reveal, { once: true });
     root.append(styles, this.frame);
+    setLanguage(pickLanguage(this.getAttribute("lang")));
+    this.applyLanguage();
     if (this.routing === "history") {
       window.addEventListener("popstate", () => this.show(this.viewFromLocation(), { push: false }));
     }
@@ -63,6 +102,36 @@ export class SelfServeAccount extends HTMLElement {
     this.dispatchEvent(new CustomEvent(`selfserve:${name}`, { bubbles: true, composed: true, detail }));
   }
 
+  /** Mark the UI with the current language (the page's too, when this is the page). */
+  applyLanguage() {
+    this.frame.lang = language();
+    // The shell and the iframe page are this UI's own documents; a host page is not.
+    if (this.mode !== "element") document.documentElement.lang = language();
+  }
+
+  /** Switch to `code` and draw what is on screen again in it. */
+  useLanguage(code, { remember = false } = {}) {
+    setLanguage(code, { remember });
+    this.applyLanguage();
+    if (this.booted) {
+      this.renderShell();
+      this.show(this.current, { push: false, focus: false });
+    } else if (this.signedOutKeys) {
+      this.renderSignedOut(...this.signedOutKeys);
+    }
+    this.frame.querySelector(".language select")?.focus();
+  }
+
+  /** A language picker; the choice is remembered for the next visit. */
+  languagePicker() {
+    const id = `language-${this.mode}`;
+    return h("div", { class: "language" },
+      h("label", { for: id }, t("app.language")),
+      h("select", { id, onchange: (event) => this.useLanguage(event.target.value, { remember: true }) },
+        Object.entries(LANGUAGES).map(([code, { name }]) =>
+          h("option", { value: code, lang: code, selected: code === language() }, name))));
+  }
+
   /** Ask the BFF who is signed in, then show the app or the sign-in screen (once at a time). */
   boot() {
     if (!this.bootPromise) {
@@ -75,27 +144,36 @@ export class SelfServeAccount extends HTMLElement {
 
   async bootOnce() {
     this.frame.replaceChildren(h("div", { class: "boot" }, loading()));
+    const first = (this.routing === "history"
+      ? this.viewFromLocation()
+      : viewFromPath(this.getAttribute("view") || DEFAULT_VIEW)) || viewFromPath(DEFAULT_VIEW);
+    this.params = new URLSearchParams(this.routing === "history" ? location.search : "");
+    if (readHint()) {
+      for (const path of first.data(this.params)) this.api.prefetch(path);
+    }
+    let data;
     try {
-      const { data } = await this.api.get("/bff/user");
-      this.session = data;
-      if (data.csrf_header) this.api.csrfHeader = data.csrf_header;
+      // /bff/session answers 200 signed in or not: a signed-out visitor's console stays
+      // clean (/bff/user keeps its 401 for API clients).
+      ({ data } = await this.api.get("/bff/session"));
     } catch (error) {
-      if (error.code === "login_required") {
-        this.loginUrl = error.body.login_url;
-        this.renderSignedOut();
-      } else {
-        this.frame.replaceChildren(h("div", { class: "boot" }, failure(error, () => this.boot())));
-      }
+      this.api.forgetPrefetched();
+      this.frame.replaceChildren(h("div", { class: "boot" }, failure(error, () => this.boot())));
       return;
     }
+    writeHint(data.signed_in);
+    if (!data.signed_in) {
+      this.api.forgetPrefetched();
+      this.loginUrl = data.login_url;
+      this.renderSignedOut();
+      return;
+    }
+    this.session = data;
+    if (data.csrf_header) this.api.csrfHeader = data.csrf_header;
     this.booted = true;
     this.renderShell();
-    const first = this.routing === "history"
-      ? this.viewFromLocation()
-      : viewFromPath(this.getAttribute("view") || DEFAULT_VIEW);
-    this.params = new URLSearchParams(this.routing === "history" ? location.search : "");
     this.emit("signed-in", { user_id: this.session.user?.sub || this.session.user?.user_id });
-    this.show(first || viewFromPath(DEFAULT_VIEW), { push: false, focus: false });
+    this.show(first, { push: false, focus: false });
   }
 
   viewFromLocation() {
@@ -133,6 +211,7 @@ export class SelfServeAccount extends HTMLElement {
         h("div", { class: "who" },
           this.avatar(user, name),
           h("span", { class: "who-name" }, h("span", { class: "visually-hidden" }, t("app.signedInAs", { name: "" })), name)),
+        this.languagePicker(),
         h("button", { type: "button", class: "button subtle sign-out", onclick: () => this.signOut() },
           t("app.signOut"))),
       h("div", { class: "layout" },
@@ -141,13 +220,7 @@ export class SelfServeAccount extends HTMLElement {
   }
 
   avatar(user, name) {
-    const initials = h("span", { class: "avatar avatar-initials", "aria-hidden": "true" },
-      (name || "?").trim().slice(0, 1).toUpperCase());
-    if (!user.picture) return initials;
-    const img = h("img", { class: "avatar", src: user.picture, alt: "", width: "32", height: "32",
-      referrerpolicy: "no-referrer" });
-    img.addEventListener("error", () => img.replaceWith(initials));
-    return img;
+    return avatar(user.picture, name, { size: 32, label: null });
   }
 
   navItem(view) {
@@ -211,6 +284,7 @@ export class SelfServeAccount extends HTMLElement {
       params: this.params || new URLSearchParams(),
       href: (path) => this.href(path),
       announce: (message) => this.announce(message),
+      clearAnnouncement: () => this.flash.replaceChildren(),
       emit: (name, detail) => this.emit(name, detail),
       navigate: (name) => this.show(viewFromPath(name)),
       openTopLevel: (url) => this.openTopLevel(url),
@@ -237,6 +311,8 @@ export class SelfServeAccount extends HTMLElement {
 
   renderSignedOut(titleKey = "app.signInTitle", textKey = "app.signInText") {
     this.booted = false;
+    this.signedOutKeys = [titleKey, textKey];
+    writeHint(false);
     const button = h("button", { type: "button", class: "button primary", onclick: () => this.signIn() },
       t("app.signIn"));
     this.frame.replaceChildren(h(this.mode === "element" ? "section" : "main", { class: "signed-out", "aria-labelledby": "signin-title" },
@@ -244,7 +320,8 @@ export class SelfServeAccount extends HTMLElement {
         h("h1", { id: "signin-title", tabindex: "-1" }, t(titleKey)),
         h("p", {}, t(textKey)),
         this.mode === "page" ? null : h("p", { class: "hint" }, t("app.signInPopup")),
-        button)));
+        button,
+        this.languagePicker())));
   }
 
   /**
@@ -258,7 +335,7 @@ export class SelfServeAccount extends HTMLElement {
       return;
     }
     const done = new URL(this.dataset.signedInUrl || `${this.base}/embed/signed-in`, this.href("/"));
-    const url = this.loginHref(`${this.base}/login`, done.pathname);
+    const url = this.loginHref(`${this.base}/login`, done.pathname + done.search);
     const popup = window.open(url, "selfserve-signin", "popup,width=480,height=640");
     if (!popup) {
       this.frame.querySelector(".signin-card")?.append(
@@ -286,9 +363,13 @@ export class SelfServeAccount extends HTMLElement {
       channel?.close();
     };
     const check = async () => {
+      let signedIn = false;
       try {
-        await this.api.get("/bff/user");
-      } catch {
+        signedIn = (await this.api.get("/bff/session")).data.signed_in;
+      } catch (error) {
+        console.warn("selfserve: could not ask whether the sign-in finished", error);
+      }
+      if (!signedIn) {
         if (Date.now() - started > SIGN_IN_POLL_LIMIT_MS) stop();
         return;
       }
@@ -342,6 +423,7 @@ export class SelfServeAccount extends HTMLElement {
     }
     this.emit("signed-out");
     this.session = null;
+    writeHint(false);
     if (this.mode === "page") {
       // The tenant's logout page ends its single sign-on session, then returns here.
       location.assign(next ? new URL(next, this.href("/")).href : this.href("/"));
@@ -379,6 +461,7 @@ export class SelfServeAccount extends HTMLElement {
     const onMessage = (event) => {
       if (event.origin !== serviceOrigin || event.source !== popup) return;
       if (event.data?.source === "selfserve" && event.data.type === "link-pending") {
+        this.params = new URLSearchParams({ pending: "1" });
         finish(viewFromPath("linked-accounts"));
       }
     };

@@ -23,6 +23,29 @@ export function failure(error, retry) {
     retry ? h("button", { type: "button", class: "button", onclick: retry }, t("state.retry")) : null);
 }
 
+/**
+ * A round picture of a person that is never blank: their initial, with the picture
+ * laid over it once (and only if) it loads. `label`: the accessible name, or null
+ * when the picture is decoration (the name is written next to it).
+ */
+export function avatar(picture, name, { size, label, className = "avatar" }) {
+  const initial = (name || "?").trim().slice(0, 1).toUpperCase() || "?";
+  const holder = h("span", {
+    class: `${className} avatar-initials`, role: label ? "img" : null,
+    "aria-label": label, "aria-hidden": label ? null : "true",
+  }, h("span", { class: "avatar-letter" }, initial));
+  if (picture) {
+    const img = h("img", { class: "avatar-image", src: picture, alt: "", width: String(size),
+      height: String(size), referrerpolicy: "no-referrer", hidden: true });
+    img.addEventListener("load", () => {
+      img.hidden = false;
+    }, { once: true });
+    img.addEventListener("error", () => img.remove(), { once: true });
+    holder.append(img);
+  }
+  return holder;
+}
+
 /** An inline alert: kind is "error", "warning", "success" or "info". */
 export function alert(kind, ...content) {
   const role = kind === "error" ? "alert" : "status";
@@ -77,6 +100,9 @@ export class View extends HTMLElement {
 
   /** Show the loading state, call load(), then render(result) or the error state. */
   async run() {
+    // A message about what was on screen (e.g. "saved") goes with it; an action
+    // that reloads the view announces its outcome after the reload.
+    this.ctx.clearAnnouncement?.();
     this.body.setAttribute("aria-busy", "true");
     this.body.replaceChildren(loading());
     try {

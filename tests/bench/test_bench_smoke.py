@@ -69,3 +69,14 @@ def test_bench_store_prints_its_ratios_against_their_targets():
         ratio_line(output, label, target)
     for side in ("bare", "sqlite 100", "sqlite 2k", "redis 100", "redis 2k"):
         assert re.search(rf"^  {side}\s+\d+\s+\d+\.\d\d$", output, re.MULTILINE), output
+
+
+@pytest.mark.timeout(360)
+def test_bench_first_paint_prints_its_waves_and_the_ratio_to_a_static_page():
+    output = run_quick("bench.bench_first_paint")
+    ratio_line(output, "reload/static", None)
+    ratio_line(output, "waves/target", "<= 1")
+    assert re.search(r"^WAVES profile reload = \d+ \(target <= 3: (met|NOT met)\)", output, re.M), \
+        output
+    for side in ("profile reload", "static page"):
+        assert re.search(rf"^  {side}\s+\d+\s+\d+\.\d", output, re.MULTILINE), output

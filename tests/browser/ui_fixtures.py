@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -67,33 +68,65 @@ def ui_page(ui_context) -> Page:
     return ui_context.new_page()
 
 
-#: How Chromium reports an HTTP error status or an unreachable host of any request
-#: (the expected 401 of a signed-out /bff/user, a 409 conflict, a missing favicon,
-#: a profile picture on a host the sandbox cannot resolve): the network's log, not
-#: the page's. Everything else logged as an error, and every uncaught exception, is.
+#: How Chromium reports an HTTP error status or an unreachable host of any request.
 NETWORK_REPORT = "Failed to load resource:"
 
 
+class ConsoleErrors(list):
+    """The console errors of a test's pages (see `console_errors`); a test asserts it
+    empty. `allow(status, path)`: a failed request the test causes on purpose (a 409
+    conflict, a 503 outage) is not an error of the page."""
+
+    def __init__(self, own_origins: tuple[str, ...]) -> None:
+        super().__init__()
+        self.own_origins = own_origins
+        self.allowed: list[tuple[int, str]] = []
+
+    def allow(self, status: int, path: str) -> None:
+        self.allowed.append((status, path))
+
+    def on_console(self, message) -> None:
+        if message.type != "error":
+            return
+        url = message.location.get("url") or ""
+        if message.text.startswith(NETWORK_REPORT):
+            # Another site's resource (a profile picture on a host the sandbox cannot
+            # resolve) is the network's business; ours failing is a page that does not work.
+            if not url.startswith(self.own_origins):
+                return
+            status = re.search(r"status of (\d+)", message.text)
+            path = urlsplit(url).path
+            if status and (int(status[1]), path) in self.allowed:
+                return
+        self.append(f"{url}: {message.text}")
+
+
 @pytest.fixture
-def console_errors(ui_context) -> list[str]:
+def console_errors_in(bff_server, tenant):
+    """`console_errors_in(context)`: the ConsoleErrors of another context of the test's."""
+
+    def watch(context: BrowserContext) -> ConsoleErrors:
+        errors = ConsoleErrors((bff_server.url + "/", tenant.url + "/"))
+        context.on("console", errors.on_console)
+        context.on("weberror", lambda error: errors.append(f"uncaught: {error.error}"))
+        return errors
+
+    return watch
+
+
+@pytest.fixture
+def console_errors(ui_context, console_errors_in) -> ConsoleErrors:
     """The console errors and uncaught exceptions of every page of the test's context
-    (pop-ups included) from the moment the fixture is set up, `NETWORK_REPORT`s left
-    out; a test asserts it empty."""
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        if message.type == "error" and not message.text.startswith(NETWORK_REPORT):
-            errors.append(f"{message.location.get('url')}: {message.text}")
-
-    ui_context.on("console", on_console)
-    ui_context.on("weberror", lambda error: errors.append(f"uncaught: {error.error}"))
-    return errors
+    (pop-ups included) from the moment the fixture is set up, Chromium's failed-request
+    lines for the BFF's and the tenant's own URLs included."""
+    return console_errors_in(ui_context)
 
 
-def sign_in_ui(page: Page, bff_url: str, path: str = "/", account=ALICE) -> None:
+def sign_in_ui(page: Page, bff_url: str, path: str = "/", account=ALICE,
+               button: str = "Sign in") -> None:
     """From the account page's sign-in screen through the tenant's login form and back."""
     page.goto(bff_url + path)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=button).click()
     fill_tenant_login(page, account)
     page.wait_for_url(re.compile(re.escape(bff_url) + r"/.*"))
     expect(page.locator(".topbar")).to_be_visible()

@@ -64,6 +64,11 @@ STAND_IN_ACCOUNTS = (
 )
 
 
+#: Preferences a stand-in account has from its first sign-in on: alice-gh's show what
+#: linking does to the other account's own preferences (lost, unless copied first).
+STAND_IN_METADATA = {"alice-gh": {"editor": "vim", "theme": "light"}}
+
+
 def stand_in_account(connection: str, login: str) -> StandInAccount | None:
     for account in STAND_IN_ACCOUNTS:
         if account.connection == connection and account.login == login:
@@ -100,4 +105,5 @@ def sign_in_social(conn: sqlite3.Connection, connection: str, login: str) -> str
         owner_id=account.user_id,
         profile_data=profile,
     )
-    return users.create_user(conn, identity, profile, login=account.login)
+    return users.create_user(conn, identity, profile, login=account.login,
+                             user_metadata=STAND_IN_METADATA.get(account.login))

@@ -66,6 +66,7 @@ class DevicesView extends View {
   list(credentials, local) {
     return h("section", { class: "card", "aria-labelledby": "device-list-title" },
       h("h2", { id: "device-list-title" }, t("devices.list")),
+      credentials.length ? h("p", { class: "muted small device-count" }, t("devices.count", { count: credentials.length })) : null,
       credentials.length
         ? h("ul", { class: "item-list" }, credentials.map((credential) => {
           const current = local && credential.id === local.credential_id;

@@ -12,12 +12,16 @@ class LinkedAccountsView extends View {
 
   async load() {
     const api = this.ctx.api;
+    // Only when back from a link's sign-in (routes.js): otherwise there is none to ask for.
+    const expectPending = Boolean(this.ctx.params.get("pending"));
     const [{ data }, pending] = await Promise.all([
       api.get("/api/me/identities"),
-      api.get("/api/me/link").then(({ data: link }) => link, (error) => {
-        if (error.status === 404) return null;
-        throw error;
-      }),
+      expectPending
+        ? api.get("/api/me/link").then(({ data: link }) => link, (error) => {
+          if (error.status === 404) return null; // expired or already confirmed elsewhere
+          throw error;
+        })
+        : null,
     ]);
     return { ...data, pending };
   }
@@ -44,10 +48,11 @@ class LinkedAccountsView extends View {
 
   identityItem(identity, main) {
     const name = providerName(identity);
-    const detail = identity.profileData?.email || identity.profileData?.nickname || identity.user_id;
+    const detail = identity.profileData?.email || identity.profileData?.nickname
+      || (main && this.ctx.user.email) || String(identity.user_id);
     return h("li", { class: "identity", "data-provider": identity.provider },
       h("span", { class: `provider-mark provider-${identity.provider}`, "aria-hidden": "true" }, name.slice(0, 1)),
-      h("span", { class: "identity-text" }, h("strong", {}, name), h("span", { class: "muted" }, ` ${detail}`)),
+      h("span", { class: "identity-text" }, h("strong", {}, name), h("span", { class: "muted" }, `, ${detail}`)),
       main
         ? h("span", { class: "badge", title: t("links.mainHelp") }, t("links.main"))
         : h("button", { type: "button", class: "button small danger-outline",
@@ -102,7 +107,9 @@ class LinkedAccountsView extends View {
     return form;
   }
 
+  /** The link is settled: no pending link to ask for on the next load, nor in the URL. */
   clearPendingFromUrl() {
+    this.ctx.params.delete("pending");
     if (this.ctx.mode === "page" && location.search) history.replaceState({}, "", location.pathname);
   }
 

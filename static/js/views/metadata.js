@@ -1,17 +1,34 @@
-// Metadata editor: user_metadata as a form. Typed values, JSON validated as you
-// type, add/remove keys, per-key undo, a list of pending changes, save with
-// If-Match, and a conflict screen showing both versions. An edit is never lost
-// silently: a failed save keeps it on screen, and the draft survives a
-// session renewal in sessionStorage. Keys are the user's: the saved metadata,
-// the change set and the server's errors by key are Maps, never plain objects.
+// Preferences: user_metadata in the user's words. With METADATA_SCHEMA it is a form
+// (each editable key's title as its label, description as help, enum as a choice,
+// boolean as a switch, formats and lengths checked as you type); without one, an
+// editor of named values (text, number, yes/no, list or group). Either way: per-key
+// undo, a list of pending changes, save with If-Match, and a conflict screen showing
+// both versions. An edit is never lost silently: a failed save keeps it on screen,
+// and the draft survives a reload or a session renewal in sessionStorage. Keys are
+// the user's: the saved metadata, the change set and the server's errors by key are
+// Maps, never plain objects.
 
 import { h } from "../dom.js";
 import { jsonText, toMap } from "../json-maps.js";
+import { formatNumber, t } from "../messages.js";
 import {
-  Row, TYPES, applyChanges, changesOf, hasErrors, keyError, preview, rowsFrom,
+  DEFAULT_LIMITS, Row, TYPES, applyChanges, changesOf, hasErrors, keyError, keysOutside,
+  mergedSize, preview, rowsFrom, sameValue, schemaRows,
 } from "../metadata-model.js";
-import { t } from "../messages.js";
 import { View, alert, empty } from "../ui.js";
+
+/** The server's English messages for a key (app/selfservice/metadata.py), in our words. */
+const SERVER_MESSAGES = [
+  [/nesting/i, (limits) => t("metadata.err.deep", { count: limits.max_depth })],
+  [/key names/i, () => t("metadata.err.innerKey")],
+  [/not editable/i, () => t("metadata.err.notEditable")],
+  [/would take (\d+) bytes; the limit is (\d+)/i,
+    (limits, [, size, limit]) => t("metadata.err.space", { percent: percent(Number(size) / Number(limit)) })],
+];
+
+function percent(fraction) {
+  return formatNumber(fraction, { style: "percent", maximumFractionDigits: 0 });
+}
 
 class MetadataView extends View {
   title = t("metadata.title");
@@ -25,23 +42,34 @@ class MetadataView extends View {
     const { data, etag } = await this.ctx.api.get("/api/me/metadata");
     this.base = toMap(data.user_metadata);
     this.etag = etag;
-    this.schema = data.schema || null;
-    this.limits = data.limits || {};
-    this.rows = rowsFrom(this.base);
+    this.schema = data.schema && typeof data.schema.properties === "object" ? data.schema : null;
+    this.limits = { ...DEFAULT_LIMITS, ...(data.limits || {}) };
+    this.rows = this.rowsFor(this.base);
     this.notice = null;
-    this.conflict = null;
+    this.serverErrors = new Map();
     const draft = this.readDraft();
     if (draft?.changes.size) {
-      applyChanges(this.rows, draft.changes);
+      applyChanges(this.rows, draft.changes, this.limits);
       if (draft.etag) this.etag = draft.etag; // a stale base still ends in a conflict, not an overwrite
-      this.notice = alert("info", t("metadata.restored"));
+      // Only a renewal that came after the last edit is a sign-in the user went through.
+      const renewedAt = Number(sessionStorage.getItem("selfserve.renewal") || 0);
+      this.notice = alert("info", t(renewedAt > (draft.at || 0) ? "metadata.restored" : "metadata.restoredDraft"));
     }
     return data;
   }
 
-  // ----- draft kept across a sign-in round trip -------------------------------
+  rowsFor(metadata) {
+    return this.schema ? schemaRows(this.schema, metadata, this.limits) : rowsFrom(metadata, this.limits);
+  }
 
-  /** {etag, changes: Map} as keepDraft stored it, or null. */
+  /** A row's name for people: the schema's title, else the key itself. */
+  label(row) {
+    return row.schema?.title || row.key;
+  }
+
+  // ----- draft kept across a reload or a sign-in round trip ----------------------
+
+  /** {etag, at, changes: Map} as keepDraft stored it, or null. */
   readDraft() {
     let draft;
     try {
@@ -50,13 +78,13 @@ class MetadataView extends View {
       return null;
     }
     if (!draft || typeof draft !== "object") return null;
-    return { etag: draft.etag, changes: toMap(draft.changes) };
+    return { etag: draft.etag, at: Number(draft.at) || 0, changes: toMap(draft.changes) };
   }
 
   keepDraft() {
     const changes = changesOf(this.rows);
     if (changes.size) {
-      sessionStorage.setItem(this.draftKey, jsonText({ etag: this.etag, changes }));
+      sessionStorage.setItem(this.draftKey, jsonText({ etag: this.etag, at: Date.now(), changes }));
     } else {
       sessionStorage.removeItem(this.draftKey);
     }
@@ -67,27 +95,42 @@ class MetadataView extends View {
   render() {
     this.list = h("div", { class: "meta-rows" });
     this.changesList = h("ul", { class: "change-list" });
+    this.count = h("p", { class: "muted small meta-count" });
+    this.space = h("p", { class: "muted small meta-space", "aria-live": "polite" });
     this.saveButton = h("button", { type: "submit", class: "button primary" }, t("metadata.save"));
     this.discardButton = h("button", { type: "button", class: "button", onclick: () => this.discard() },
       t("metadata.discard"));
     this.status = h("div", { class: "meta-status" }, this.notice);
     this.conflictBox = h("div", { class: "conflict-box" });
 
-    const form = h("form", { class: "meta-form", novalidate: true, onsubmit: (event) => {
-      event.preventDefault();
-      this.save();
-    } },
+    const form = h("form", { class: `meta-form ${this.schema ? "schema-form" : "free-form"}`, novalidate: true,
+      onsubmit: (event) => {
+        event.preventDefault();
+        this.save();
+      } },
     h("section", { class: "card", "aria-labelledby": "meta-values-title" },
       h("h2", { id: "meta-values-title", class: "visually-hidden" }, t("metadata.title")),
       this.list,
-      this.addForm()),
+      this.schema ? null : this.addForm()),
+    this.schema ? this.outside() : null,
     h("section", { class: "card changes", "aria-labelledby": "meta-changes-title" },
       h("h2", { id: "meta-changes-title" }, t("metadata.changes")),
+      this.count,
       this.changesList,
-      this.limits.max_bytes ? h("p", { class: "muted small" }, t("metadata.limits", { bytes: this.limits.max_bytes })) : null,
+      this.space,
       h("div", { class: "actions" }, this.saveButton, this.discardButton)));
     this.renderRows();
     return [this.conflictBox, this.status, form];
+  }
+
+  /** With a schema: the saved keys it does not list, shown so that nothing seems lost. */
+  outside() {
+    const keys = keysOutside(this.schema, this.base);
+    if (!keys.length) return null;
+    return h("section", { class: "card", "aria-labelledby": "meta-other-title" },
+      h("h2", { id: "meta-other-title" }, t("metadata.other")),
+      h("p", { class: "muted" }, t("metadata.otherHelp")),
+      h("dl", { class: "facts" }, keys.map((key) => [h("dt", {}, key), h("dd", {}, preview(this.base.get(key)))])));
   }
 
   renderRows(focus = null) {
@@ -101,7 +144,59 @@ class MetadataView extends View {
   rowElement(row) {
     const valueId = `${row.id}-value`;
     const errorId = `${row.id}-error`;
-    const typeSelect = h("select", {
+    const helpId = `${row.id}-help`;
+    const describedBy = [row.schema?.description ? helpId : null, errorId].filter(Boolean).join(" ");
+    const error = h("p", { id: errorId, class: "field-error", "aria-live": "polite" });
+    const onInput = (event) => {
+      if (row.type === "boolean") row.bool = event.target.checked;
+      else row.text = event.target.value;
+      this.serverErrors.delete(row.key); // the server spoke of the value that was there
+      this.status.querySelector(".alert-success")?.remove();
+      this.updateRow(row, element);
+      this.updateSummary();
+      this.keepDraft();
+    };
+
+    let input;
+    if (row.type === "boolean") {
+      input = row.schema
+        ? h("input", { type: "checkbox", role: "switch", class: "switch", id: valueId, checked: row.bool,
+          disabled: row.removed, "aria-describedby": describedBy, onchange: onInput })
+        : h("label", { class: "check" },
+          h("input", { type: "checkbox", id: valueId, checked: row.bool, disabled: row.removed,
+            "aria-labelledby": `${row.id}-label ${valueId}-yes`, onchange: onInput }),
+          h("span", { id: `${valueId}-yes` }, t("metadata.true")));
+    } else if (Array.isArray(row.schema?.enum)) {
+      const current = row.parse();
+      input = h("select", { id: valueId, class: "meta-value", disabled: row.removed,
+        "aria-describedby": describedBy, onchange: (event) => {
+          const option = row.schema.enum[Number(event.target.value)];
+          row.text = event.target.value === "" ? "" : row.type === "json" ? JSON.stringify(option) : String(option);
+          onInput({ target: { value: row.text } });
+        } },
+      h("option", { value: "" }, t("metadata.notSet")),
+      row.schema.enum.map((option, index) => h("option", {
+        value: String(index), selected: !current.absent && sameValue(current.value, option),
+      }, typeof option === "string" ? option : JSON.stringify(option))));
+    } else if (row.type === "json") {
+      input = h("textarea", { id: valueId, class: "meta-value json", rows: String(Math.min(8, row.text.split("\n").length + 1)),
+        spellcheck: "false", disabled: row.removed, "aria-describedby": describedBy, oninput: onInput }, row.text);
+    } else {
+      const format = row.schema?.format;
+      input = h("input", { id: valueId, class: "meta-value", type: "text", value: row.text,
+        inputmode: row.type === "number" ? "decimal" : format === "email" ? "email" : format === "uri" ? "url" : null,
+        autocomplete: "off", spellcheck: row.schema ? null : "false", disabled: row.removed,
+        "aria-describedby": describedBy, oninput: onInput });
+    }
+
+    const name = this.label(row);
+    const undo = h("button", { type: "button", class: "button subtle small row-undo",
+      "aria-label": t("metadata.undoKey", { key: name }),
+      onclick: () => this.undo(row) }, t("metadata.undo"));
+    const remove = h("button", { type: "button", class: "button subtle small danger-text row-remove",
+      "aria-label": t(row.schema ? "metadata.clearKey" : "metadata.remove", { key: name }),
+      onclick: () => this.remove(row) }, t(row.schema ? "metadata.clear" : "metadata.removeShort"));
+    const typeSelect = row.schema ? null : h("select", {
       id: `${row.id}-type`, class: "meta-type", disabled: row.removed,
       "aria-label": `${t("metadata.type")}: ${row.key}`,
       onchange: (event) => {
@@ -111,44 +206,17 @@ class MetadataView extends View {
       },
     }, TYPES.map((type) => h("option", { value: type, selected: row.type === type }, t(`metadata.type.${type}`))));
 
-    const error = h("p", { id: errorId, class: "field-error", "aria-live": "polite" });
-    const onInput = (event) => {
-      if (row.type === "boolean") row.bool = event.target.checked;
-      else row.text = event.target.value;
-      this.updateRow(row, element);
-      this.updateSummary();
-      this.keepDraft();
-    };
-    let input;
-    if (row.type === "boolean") {
-      input = h("label", { class: "check" },
-        h("input", { type: "checkbox", id: valueId, checked: row.bool, disabled: row.removed, onchange: onInput }),
-        h("span", {}, t("metadata.true")));
-    } else if (row.type === "json") {
-      input = h("textarea", { id: valueId, class: "meta-value json", rows: String(Math.min(8, row.text.split("\n").length + 1)),
-        spellcheck: "false", disabled: row.removed, "aria-describedby": errorId, oninput: onInput }, row.text);
-    } else {
-      input = h("input", { id: valueId, class: "meta-value", type: "text", value: row.text,
-        inputmode: row.type === "number" ? "decimal" : null, disabled: row.removed,
-        "aria-describedby": errorId, oninput: onInput });
-    }
-
-    const undo = h("button", { type: "button", class: "button subtle small row-undo",
-      "aria-label": t("metadata.undoKey", { key: row.key }),
-      onclick: () => this.undo(row) }, t("metadata.undo"));
-    const remove = h("button", { type: "button", class: "button subtle small danger-text row-remove",
-      "aria-label": t("metadata.remove", { key: row.key }),
-      onclick: () => this.remove(row) }, t("metadata.removeShort"));
-
-    const element = h("div", { class: "meta-row", "data-key": row.key },
+    const labelled = row.type === "boolean" && !row.schema;
+    const element = h("div", { class: `meta-row${row.schema ? " schema-row" : ""}`, "data-key": row.key },
       h("div", { class: "meta-key" },
-        row.type === "boolean"
-          ? h("span", { class: "key-name", id: `${row.id}-label` }, row.key)
-          : h("label", { class: "key-name", for: valueId }, row.key),
+        labelled
+          ? h("span", { class: "key-name", id: `${row.id}-label` }, name)
+          : h("label", { class: "key-name", id: `${row.id}-label`, for: valueId }, name),
         h("span", { class: "row-badge" })),
-      h("div", { class: "meta-type-cell" }, typeSelect),
-      h("div", { class: "meta-value-cell", role: row.type === "boolean" ? "group" : null,
-        "aria-labelledby": row.type === "boolean" ? `${row.id}-label` : null }, input, error),
+      typeSelect ? h("div", { class: "meta-type-cell" }, typeSelect) : null,
+      h("div", { class: "meta-value-cell" }, input,
+        row.schema?.description ? h("p", { id: helpId, class: "muted small field-help" }, row.schema.description) : null,
+        error),
       h("div", { class: "meta-row-actions" }, undo, remove));
     this.updateRow(row, element);
     return element;
@@ -159,34 +227,44 @@ class MetadataView extends View {
     const change = row.change();
     const parsed = row.removed ? {} : row.parse();
     element.classList.toggle("removed", row.removed);
-    element.classList.toggle("changed", change === "set" || change === "add");
+    element.classList.toggle("changed", change === "set" || change === "add" || (change === "remove" && !row.removed));
     const badge = element.querySelector(".row-badge");
-    badge.textContent = row.removed ? t("metadata.removed") : change === "add" ? t("metadata.badge.new")
-      : change === "set" ? t("metadata.badge.changed") : "";
+    badge.textContent = row.removed ? t("metadata.removed") : change === "add" && row.isNew ? t("metadata.badge.new")
+      : change ? t("metadata.badge.changed") : "";
     badge.className = `row-badge${badge.textContent ? " badge" : ""}`;
     const error = element.querySelector(".field-error");
-    error.textContent = parsed.error || (this.serverErrors?.get(row.key) ?? "");
-    const field = element.querySelector(".meta-value");
+    error.textContent = parsed.error || (this.serverErrors.get(row.key) ?? "");
+    const field = element.querySelector(".meta-value, .switch, .check input");
     if (field) field.setAttribute("aria-invalid", String(Boolean(error.textContent)));
     const dirty = row.removed || row.isNew || change !== null;
     element.querySelector(".row-undo").hidden = !dirty;
-    element.querySelector(".row-remove").hidden = row.removed;
+    element.querySelector(".row-remove").hidden = row.removed
+      || (Boolean(row.schema) && (row.original === undefined || parsed.absent === true) && !row.isNew);
   }
 
   updateSummary() {
     const changes = changesOf(this.rows);
     const items = this.rows.map((row) => {
       const change = row.change();
-      if (change === "remove") return h("li", { class: "change change-remove" }, t("metadata.change.remove", { key: row.key }));
-      if (change === "add") return h("li", { class: "change change-add" }, t("metadata.change.add", { key: row.key, value: preview(changes.get(row.key)) }));
+      const key = this.label(row);
+      if (change === "remove") return h("li", { class: "change change-remove" }, t("metadata.change.remove", { key }));
+      if (change === "add") return h("li", { class: "change change-add" }, t("metadata.change.add", { key, value: preview(changes.get(row.key)) }));
       if (change === "set") {
         return h("li", { class: "change change-set" },
-          t("metadata.change.set", { key: row.key, from: preview(row.original), value: preview(changes.get(row.key)) }));
+          t("metadata.change.set", { key, from: preview(row.original), value: preview(changes.get(row.key)) }));
       }
       return null;
     }).filter(Boolean);
     this.changesList.replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, t("metadata.noChanges"))]));
-    const invalid = hasErrors(this.rows);
+    this.count.textContent = items.length ? t("metadata.unsaved", { count: items.length }) : "";
+    this.count.hidden = !items.length;
+    const used = mergedSize(this.base, changes) / this.limits.max_bytes;
+    const tooBig = used > 1;
+    this.space.className = tooBig ? "field-error meta-space" : "muted small meta-space";
+    this.space.textContent = tooBig
+      ? t("metadata.err.space", { percent: percent(used) })
+      : t("metadata.space", { percent: percent(used) });
+    const invalid = hasErrors(this.rows) || tooBig;
     this.saveButton.disabled = this.saving || invalid || !items.length;
     this.discardButton.disabled = this.saving || !this.rows.some((row) => row.removed || row.isNew || row.change() !== null);
   }
@@ -195,21 +273,27 @@ class MetadataView extends View {
     const keyId = "meta-new-key";
     const typeId = "meta-new-type";
     const errorId = "meta-new-error";
-    const suggestions = Object.keys(this.schema?.properties || {}).filter((key) => !this.base.has(key));
-    const keyInput = h("input", { id: keyId, type: "text", autocomplete: "off", "aria-describedby": errorId,
-      list: suggestions.length ? "meta-key-suggestions" : null });
+    const keyInput = h("input", { id: keyId, type: "text", autocomplete: "off", spellcheck: "false",
+      "aria-describedby": errorId });
     const typeSelect = h("select", { id: typeId }, TYPES.map((type) => h("option", { value: type }, t(`metadata.type.${type}`))));
     const error = h("p", { id: errorId, class: "field-error", "aria-live": "polite" });
-    const add = () => {
+    const check = () => {
       const key = keyInput.value.trim();
-      const problem = keyError(key, this.rows.map((row) => row.key));
+      const problem = key ? keyError(key, this.rows.map((row) => row.key), this.limits) : null;
       error.textContent = problem || "";
       keyInput.setAttribute("aria-invalid", String(Boolean(problem)));
+      return problem;
+    };
+    const add = () => {
+      const key = keyInput.value.trim();
+      const problem = check() || keyError(key, this.rows.map((row) => row.key), this.limits);
       if (problem) {
+        error.textContent = problem;
+        keyInput.setAttribute("aria-invalid", "true");
         keyInput.focus();
         return;
       }
-      const row = new Row(key, undefined, { isNew: true, type: typeSelect.value });
+      const row = new Row(key, undefined, { isNew: true, type: typeSelect.value, limits: this.limits });
       if (row.type === "json") row.text = "{}";
       if (row.type === "number") row.text = "0";
       this.rows.push(row);
@@ -217,6 +301,7 @@ class MetadataView extends View {
       this.renderRows(`#${row.id}-value`);
       this.keepDraft();
     };
+    keyInput.addEventListener("input", check); // a name too long is said while typing it
     keyInput.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {
         event.preventDefault();
@@ -229,8 +314,7 @@ class MetadataView extends View {
         h("div", { class: "field" }, h("label", { for: keyId }, t("metadata.newKey")), keyInput),
         h("div", { class: "field" }, h("label", { for: typeId }, t("metadata.type")), typeSelect),
         h("button", { type: "button", class: "button", onclick: add }, t("metadata.addButton"))),
-      error,
-      suggestions.length ? h("datalist", { id: "meta-key-suggestions" }, suggestions.map((key) => h("option", { value: key }))) : null);
+      error);
   }
 
   // ----- actions -----------------------------------------------------------------
@@ -238,14 +322,20 @@ class MetadataView extends View {
   undo(row) {
     if (row.isNew) this.rows = this.rows.filter((other) => other !== row);
     else row.reset();
-    this.renderRows(row.isNew ? "#meta-new-key" : `[data-key="${CSS.escape(row.key)}"] .row-remove`);
+    this.serverErrors.delete(row.key);
+    this.renderRows(row.isNew ? "#meta-new-key" : `[data-key="${CSS.escape(row.key)}"] .meta-value, [data-key="${CSS.escape(row.key)}"] .row-remove`);
     this.keepDraft();
   }
 
   remove(row) {
+    this.serverErrors.delete(row.key);
     if (row.isNew) {
       this.rows = this.rows.filter((other) => other !== row);
       this.renderRows("#meta-new-key");
+    } else if (row.schema) {
+      row.text = "";
+      row.bool = false;
+      this.renderRows(`#${row.id}-value`);
     } else {
       row.removed = true;
       this.renderRows(`[data-key="${CSS.escape(row.key)}"] .row-undo`);
@@ -254,8 +344,8 @@ class MetadataView extends View {
   }
 
   discard() {
-    this.rows = rowsFrom(this.base);
-    this.serverErrors = null;
+    this.rows = this.rowsFor(this.base);
+    this.serverErrors = new Map();
     this.status.replaceChildren();
     sessionStorage.removeItem(this.draftKey);
     this.renderRows();
@@ -273,13 +363,13 @@ class MetadataView extends View {
     this.saveButton.textContent = t("metadata.saving");
     this.updateSummary();
     this.status.replaceChildren();
-    this.serverErrors = null;
+    this.serverErrors = new Map();
     try {
       const headers = this.etag ? { "If-Match": this.etag } : {};
       const { data, etag } = await this.ctx.api.send("PATCH", "/api/me/metadata", changes, headers);
       this.base = toMap(data.user_metadata);
       this.etag = data.etag || etag || this.etag;
-      this.rows = rowsFrom(this.base);
+      this.rows = this.rowsFor(this.base);
       this.conflictBox.replaceChildren();
       sessionStorage.removeItem(this.draftKey);
       this.saving = false;
@@ -292,15 +382,7 @@ class MetadataView extends View {
       if (error.status === 409 && error.body.current !== undefined) {
         this.showConflict(changes, toMap(error.body.current), error.body.etag);
       } else if (error.status === 422 && Array.isArray(error.body.errors)) {
-        this.serverErrors = new Map();
-        for (const item of error.body.errors) {
-          const key = String(item.path || "").replace(/^\/+/, "").split(/[./]/)[0];
-          if (key) this.serverErrors.set(key, item.message);
-        }
-        this.status.replaceChildren(alert("error",
-          h("p", {}, t("metadata.err.invalid")),
-          h("ul", {}, error.body.errors.map((item) => h("li", {}, item.path ? `${item.path}: ${item.message}` : item.message)))));
-        this.renderRows();
+        this.showRefusals(error.body.errors);
       } else {
         // When the BFF cannot tell whether the write happened, saying "not saved"
         // would be wrong; a retry is still safe, as If-Match turns a repeat into a conflict.
@@ -319,33 +401,62 @@ class MetadataView extends View {
     }
   }
 
-  /** Both versions (Maps) of every key the user changed; the user picks one. */
+  /** 422: each refusal beside its field, in our words; only those of no field above. */
+  showRefusals(errors) {
+    const general = [];
+    for (const item of errors) {
+      // The first step of the JSON Pointer names the preference; the rest is for machines.
+      const key = String(item.path || "").replace(/^\//, "").split("/")[0].replace(/~1/g, "/").replace(/~0/g, "~");
+      let message = item.message || t("metadata.err.refused");
+      for (const [pattern, words] of SERVER_MESSAGES) {
+        const match = pattern.exec(item.message || "");
+        if (match) {
+          message = words(this.limits, match);
+          break;
+        }
+      }
+      if (key && this.rows.some((row) => row.key === key)) this.serverErrors.set(key, message);
+      else general.push(message);
+    }
+    this.status.replaceChildren(alert("error",
+      h("p", {}, t("metadata.err.invalid")),
+      general.length ? h("ul", {}, general.map((message) => h("li", {}, message))) : null));
+    this.renderRows();
+  }
+
+  /**
+   * 409: the saved version moved on. The user's changes are rebased on it at once, so
+   * the list of changes speaks of what is saved now; the table shows, for each key
+   * where the two still differ, the user's value and the saved one.
+   */
   showConflict(mine, current, etag) {
-    const keys = [...mine.keys()].sort();
-    const cell = (value) => h("td", {}, h("code", {}, value === null || value === undefined ? t("metadata.conflict.absent") : preview(value)));
+    this.base = current;
+    this.etag = etag;
+    this.rows = applyChanges(this.rowsFor(current), mine, this.limits);
+    const rebased = changesOf(this.rows);
+    this.renderRows();
+    this.keepDraft();
+    const keys = [...rebased.keys()].sort();
+    const rowFor = new Map(this.rows.map((row) => [row.key, row]));
+    const cell = (label, value) => h("td", { "data-label": label }, h("code", {}, preview(value)));
     const box = h("section", { class: "card conflict", role: "alert", "aria-labelledby": "conflict-title", tabindex: "-1" },
       h("h2", { id: "conflict-title" }, t("metadata.conflict.title")),
       h("p", {}, t("metadata.conflict.text")),
-      h("div", { class: "table-scroll" },
-        h("table", { class: "conflict-table" },
-          h("thead", {}, h("tr", {},
-            h("th", { scope: "col" }, t("metadata.conflict.key")),
-            h("th", { scope: "col" }, t("metadata.conflict.mine")),
-            h("th", { scope: "col" }, t("metadata.conflict.theirs")))),
-          h("tbody", {}, keys.map((key) => h("tr", {}, h("th", { scope: "row" }, key), cell(mine.get(key)), cell(current.get(key))))))),
+      keys.length ? h("table", { class: "conflict-table" },
+        h("thead", {}, h("tr", {},
+          h("th", { scope: "col" }, t("metadata.conflict.key")),
+          h("th", { scope: "col" }, t("metadata.conflict.mine")),
+          h("th", { scope: "col" }, t("metadata.conflict.theirs")))),
+        h("tbody", {}, keys.map((key) => h("tr", {},
+          h("th", { scope: "row" }, rowFor.get(key) ? this.label(rowFor.get(key)) : key),
+          cell(t("metadata.conflict.mine"), rebased.get(key)),
+          cell(t("metadata.conflict.theirs"), current.get(key)))))) : null,
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "button primary", onclick: () => {
-          // Rebase my edits on the saved version, then save them over it.
-          this.base = current;
-          this.etag = etag;
-          this.rows = applyChanges(rowsFrom(current), mine);
+        keys.length ? h("button", { type: "button", class: "button primary", onclick: () => {
           this.conflictBox.replaceChildren();
-          this.renderRows();
           this.save();
-        } }, t("metadata.conflict.keepMine")),
+        } }, t("metadata.conflict.keepMine")) : null,
         h("button", { type: "button", class: "button", onclick: () => {
-          this.base = current;
-          this.etag = etag;
           this.conflictBox.replaceChildren();
           this.discard();
         } }, t("metadata.conflict.useTheirs"))));

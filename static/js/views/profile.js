@@ -1,10 +1,11 @@
-// Profile: picture, name, email and its verification, identities, last sign-in,
-// and the read-only app_metadata.
+// Profile: picture, name, email and its verification, sign-in methods, last sign-in,
+// where the name, email and password are changed (not here), and the read-only
+// app_metadata when the site keeps any.
 
 import { formatDate, h } from "../dom.js";
-import { t } from "../messages.js";
-import { View, empty } from "../ui.js";
-import { providerName } from "./providers.js";
+import { formatNumber, t } from "../messages.js";
+import { View, avatar, empty } from "../ui.js";
+import { identityDetail, isMainIdentity, providerName } from "./providers.js";
 
 class ProfileView extends View {
   title = t("profile.title");
@@ -17,13 +18,8 @@ class ProfileView extends View {
 
   render(me) {
     const name = me.name || me.nickname || me.email || me.user_id;
-    const picture = me.picture
-      ? h("img", { class: "profile-picture", src: me.picture, alt: t("profile.picture", { name }),
-        width: "96", height: "96", referrerpolicy: "no-referrer" })
-      : null;
-    const initials = h("span", { class: "profile-picture avatar-initials", role: "img",
-      "aria-label": t("profile.picture", { name }) }, (name || "?").slice(0, 1).toUpperCase());
-    if (picture) picture.addEventListener("error", () => picture.replaceWith(initials));
+    const picture = avatar(me.picture, name, { size: 96, label: t("profile.picture", { name }),
+      className: "profile-picture" });
 
     const verified = me.email_verified
       ? h("span", { class: "badge badge-success" }, t("profile.verified"))
@@ -34,19 +30,21 @@ class ProfileView extends View {
       [t("profile.nickname"), me.nickname],
       [t("profile.email"), me.email ? [h("span", { class: "email" }, me.email), " ", verified] : null],
       [t("profile.lastLogin"), formatDate(me.last_login) || t("profile.never")],
-      [t("profile.loginsCount"), me.logins_count ?? null],
+      [t("profile.loginsCount"), typeof me.logins_count === "number" ? formatNumber(me.logins_count) : null],
       [t("profile.createdAt"), formatDate(me.created_at, false)],
-      [t("profile.userId"), h("code", {}, me.user_id)],
+      [t("profile.userId"), h("code", { class: "id" }, me.user_id)],
     ].filter(([, value]) => value !== null && value !== undefined && value !== "");
 
     const identities = me.identities || [];
+    const main = identities.find((identity) => isMainIdentity(identity, me)) || identities[0];
     const appMetadata = me.app_metadata || {};
     return [
-      h("section", { class: "card profile-card" },
-        h("div", { class: "profile-head" }, picture || initials,
-          h("div", {}, h("p", { class: "profile-name" }, name),
+      h("section", { class: "card profile-card", "aria-labelledby": "profile-name" },
+        h("div", { class: "profile-head" }, picture,
+          h("div", { class: "profile-head-text" }, h("p", { class: "profile-name", id: "profile-name" }, name),
             me.email ? h("p", { class: "muted" }, me.email) : null)),
-        h("dl", { class: "facts" }, facts.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]))),
+        h("dl", { class: "facts" }, facts.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)])),
+        this.managedElsewhere(main)),
       h("section", { class: "card", "aria-labelledby": "identities-title" },
         h("h2", { id: "identities-title" }, t("profile.identities")),
         identities.length
@@ -54,21 +52,32 @@ class ProfileView extends View {
             h("li", { class: "identity" },
               h("span", { class: `provider-mark provider-${identity.provider}`, "aria-hidden": "true" },
                 providerName(identity).slice(0, 1)),
-              h("span", {}, h("strong", {}, providerName(identity)),
-                h("span", { class: "muted" }, ` ${identity.profileData?.email || identity.user_id}`)))))
+              h("span", { class: "identity-text" },
+                t("profile.mainMethod", { method: providerName(identity), detail: identityDetail(identity, me) })))))
           : empty(t("profile.identitiesEmpty"))),
-      h("section", { class: "card", "aria-labelledby": "app-metadata-title" },
-        h("h2", { id: "app-metadata-title" }, t("profile.appMetadata")),
-        h("p", { class: "muted" }, t("profile.appMetadataHelp")),
-        Object.keys(appMetadata).length
-          ? h("dl", { class: "facts" }, Object.entries(appMetadata).map(([key, value]) => [
+      // Only when the site keeps something: an empty card would be a heading over nothing.
+      Object.keys(appMetadata).length
+        ? h("section", { class: "card", "aria-labelledby": "app-metadata-title" },
+          h("h2", { id: "app-metadata-title" }, t("profile.appMetadata")),
+          h("p", { class: "muted" }, t("profile.appMetadataHelp")),
+          h("dl", { class: "facts" }, Object.entries(appMetadata).map(([key, value]) => [
             h("dt", {}, key),
             h("dd", {}, typeof value === "object" && value !== null
               ? h("pre", { class: "json" }, JSON.stringify(value, null, 2))
               : String(value)),
-          ]))
-          : empty(t("profile.appMetadataEmpty"))),
+          ])))
+        : null,
     ];
+  }
+
+  /** What this page cannot change, and where it is changed instead. */
+  managedElsewhere(main) {
+    const social = main && main.isSocial !== false && main.provider !== "auth0";
+    return h("div", { class: "managed-elsewhere", role: "note", "aria-labelledby": "managed-title" },
+      h("h2", { id: "managed-title", class: "small-heading" }, t("profile.manageTitle")),
+      h("p", { class: "muted" }, social
+        ? t("profile.manageSocial", { provider: providerName(main) })
+        : t("profile.manageDatabase")));
   }
 }
 
