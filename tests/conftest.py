@@ -7,6 +7,7 @@ production), Redis is a real redis-server, the browser is Debian's Chromium.
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -116,8 +117,27 @@ def store_env(request) -> dict[str, str]:
     return {"SESSION_TYPE": "sqlite"}
 
 
+#: The store of every BFF the suite builds unless a test picks one: `sqlite` (default) or
+#: `redis`, from SELFSERVE_TEST_STORE, so that the same tests run on both (`.ci/run`
+#: runs the BFF's folders again with `redis`).
+TEST_STORE = os.environ.get("SELFSERVE_TEST_STORE", "sqlite")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if TEST_STORE not in ("sqlite", "redis"):
+        raise pytest.UsageError(f"SELFSERVE_TEST_STORE={TEST_STORE!r}: use sqlite or redis")
+
+
 @pytest.fixture
-def bff_env(tenant, bff_server, tmp_path) -> dict[str, str]:
+def default_store_env(request) -> dict[str, str]:
+    """The store settings `bff_env` starts from (see TEST_STORE)."""
+    if TEST_STORE == "redis":
+        return request.getfixturevalue("redis_env")
+    return {"SESSION_TYPE": "sqlite"}
+
+
+@pytest.fixture
+def bff_env(tenant, bff_server, tmp_path, default_store_env) -> dict[str, str]:
     """Environment for a BFF wired to the local tenant's confidential demo client."""
     return {
         "AUTH0_DOMAIN": tenant.url,
@@ -125,7 +145,7 @@ def bff_env(tenant, bff_server, tmp_path) -> dict[str, str]:
         "AUTH0_CLIENT_SECRET": tenant.bff_client_secret,
         "APP_SECRET_KEY": secrets.token_urlsafe(48),
         "PUBLIC_URL": bff_server.url,
-        "SESSION_TYPE": "sqlite",
+        **default_store_env,
         "DATA_DIR": str(tmp_path / "data"),
     }
 
