@@ -9,6 +9,7 @@ import-linter contract in pyproject.toml holds that in CI).
 from flask import Flask
 
 from .features import FEATURE_LABELS, FEATURES, features_for, missing_scopes
+from .services import shared_store
 from .session import (
     PendingLink,
     SignedInUser,
@@ -44,6 +45,7 @@ __all__ = [
     "pending_link",
     "read_with_session",
     "session_key",
+    "shared_store",
     "take_prefetched",
     "unverified_segment",
     "user_key",

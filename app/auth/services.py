@@ -42,3 +42,8 @@ def build(app: Flask, settings: Settings, store: Store) -> AuthServices:
 
 def services() -> AuthServices:
     return current_app.extensions[EXTENSION]
+
+
+def shared_store(app: Flask) -> Store:
+    """The store `init_app` opened for `app` (sessions, grants, caches, registries)."""
+    return app.extensions[EXTENSION].store

@@ -7,8 +7,10 @@ and returns the store, which the rest of the BFF shares.
 `StoreSessionInterface` is a flask-session backend (`ServerSideSessionInterface`) whose
 records are the store's JSON values under `session:<id>`: never pickle. flask-session's
 own serializer would fall back to `pickle.loads` on data it cannot decode; this
-interface never calls it (its `serializer` is JSON only), and a stored value that does
-not decode is no session (`store.decode` logs it; the browser signs in again).
+interface reads and writes through the store's codec instead (`_retrieve_session_data`,
+`_upsert_session`), and its `serializer` slot is JSON-only too, so that no inherited
+path can reach pickle. A stored value that does not decode is no session
+(`store.decode` logs it; the browser signs in again).
 
 The cookie holds only the opaque session id: HttpOnly, SameSite=Lax, and over https
 Secure with the `__Host-` prefix. The session lives `idle_timeout` seconds after the

@@ -99,21 +99,21 @@ def continue_sign_in() -> Response:
 
 @bp.get("/login/previous-account")
 def login_as_previous() -> Response:
-    """Sign in as this browser's last user: the tenant's form, prefilled for them."""
+    """Sign in as this browser's last user: the tenant's form, prefilled for them.
+
+    A GET changes nothing here (a cross-site link could send the browser): the parked
+    sign-in is dropped when this sign-in completes (`_complete_sign_in`), or expires."""
     auth = services()
-    account_switch.take(auth.store, request.cookies.get(_choice_cookie()))
     previous = account_switch.last_user(
         auth.settings, request.cookies.get(account_switch.last_user_cookie(auth.settings))
     )
-    response = _start(
+    return _start(
         "login",
         redirect_uri=_external("auth.callback"),
         return_to=session.safe_return_to(request.args.get("returnTo")),
         prompt="login",
         login_hint=previous.hint if previous else None,
     )
-    response.delete_cookie(_choice_cookie(), **_cookie_flags())
-    return response
 
 
 @bp.get("/link/<connection>")
@@ -354,7 +354,10 @@ def _complete_sign_in(id_claims: dict, access_claims: dict, tokens: dict,
     session.start_session(id_claims=id_claims, access_claims=access_claims, tokens=tokens)
     response = redirect(return_to, 303)
     account_switch.remember(response, settings, id_claims)
-    if request.cookies.get(_choice_cookie()):
+    handle = request.cookies.get(_choice_cookie())
+    if handle:
+        # Whichever way the choice was made, the other parked sign-in is over.
+        account_switch.take(services().store, handle)
         response.delete_cookie(_choice_cookie(), **_cookie_flags())
     return response
 
@@ -383,10 +386,6 @@ def _cookie_flags() -> dict:
 
 def _problem(failed: flow.CallbackFailed) -> Problem:
     return Problem(failed.status, failed.code, failed.detail, retry_url=failed.retry_url)
-
-
-def _app_path(path: str) -> str:
-    return request.script_root + path
 
 
 def _external(endpoint: str) -> str:

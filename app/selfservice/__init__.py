@@ -15,7 +15,7 @@ from app.config import ConfigError
 
 def init_app(app: Flask) -> None:
     """Register the JSON API on `app`."""
-    from app.auth import read_with_session
+    from app.auth import read_with_session, shared_store
     from app.config import get_settings
 
     from . import metadata
@@ -25,16 +25,19 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     settings = get_settings(app)
+    schema = None
     if settings.metadata_schema_path:
         try:
-            metadata.load_schema(settings.metadata_schema_path)
+            schema = metadata.load_schema(settings.metadata_schema_path)
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
+    # Loaded and checked once: a file changed or gone later does not break requests.
+    app.extensions["selfserve.metadata_schema"] = schema
     app.extensions["selfserve.management"] = ManagementClient(
         settings.tenant_url, timeout=settings.http_timeout
     )
-    # The store app.auth set up for sessions (SQLite or Redis, per SESSION_TYPE).
-    app.extensions["selfserve.api_store"] = KeyValueStore(app.extensions["selfserve.auth"].store)
+    # The store app.auth opened for sessions (SQLite or Redis, per SESSION_TYPE).
+    app.extensions["selfserve.api_store"] = KeyValueStore(shared_store(app))
     # A cached profile read costs no round trip beyond the session's: its keys come with
     # the grant.
     read_with_session(app, ProfileCache.keys_for)

@@ -22,7 +22,6 @@ from app.config import get_settings
 from app.web.problems import Problem, problem_response
 from app.web.security import no_store
 
-from . import metadata as metadata_rules
 from .client import Caller, ManagementError
 from .errors import feature_unavailable, problem_for
 from .linking import PendingLink
@@ -53,13 +52,12 @@ def _signed_in(*features: str) -> auth.SignedInUser:
 def _account(*features: str) -> Account:
     """The signed-in user as the services take it, once each feature's scopes are held."""
     user = _signed_in(*features)
-    schema_path = get_settings().metadata_schema_path
     return Account(
         caller=Caller(user.user_id, user.access_token),
         session_id=user.session_id,
         client=current_app.extensions["selfserve.management"],
         store=current_app.extensions["selfserve.api_store"],
-        metadata_schema=metadata_rules.load_schema(schema_path) if schema_path else None,
+        metadata_schema=current_app.extensions["selfserve.metadata_schema"],
     )
 
 

@@ -32,8 +32,8 @@ def exempt(view: Callable) -> Callable:
 
 
 def trusted_origins() -> frozenset[str]:
-    """The origins whose state-changing calls are accepted: this app's own and the ones
-    allowed to embed it (`embed.embedding_origins()`, which never includes our own)."""
+    """This app's own origin and the ones allowed to embed it (EMBED_ALLOWED_ORIGINS):
+    whose state-changing calls are accepted, and to which a pop-up may post its result."""
     settings = get_settings()
     return frozenset({settings.public_origin, *settings.embed_allowed_origins})
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, make_response, render_template, request, url_for
 
 from ..config import get_settings
+from .csrf import trusted_origins
 from .modules import module_paths
 from .problems import Problem
 
@@ -60,8 +61,7 @@ def opener_origin(value: str | None) -> str:
     """`value` if a pop-up of this app may post its result to a window of that origin:
     this app's own (the iframe page) or one of EMBED_ALLOWED_ORIGINS (a host page with
     the element). Anything else is a 400 problem `origin_not_allowed`."""
-    settings = get_settings()
-    if value not in (settings.public_origin, *settings.embed_allowed_origins):
+    if value not in trusted_origins():
         raise Problem(
             400,
             "origin_not_allowed",

@@ -23,10 +23,15 @@ _STATIC_IMPORT = re.compile(
 
 
 def module_paths(entry: str) -> tuple[str, ...]:
-    """The static paths of `entry` and the modules it imports (see the module docstring)."""
+    """The static paths of `entry` and the modules it imports (see the module docstring).
+
+    Read once per process; in debug mode (`flask run --debug`) again whenever a module
+    changed, so that a developer's edit is picked up without walking the folder on every
+    page a production server serves."""
     folder = Path(current_app.static_folder or "")
-    # Cached per set of file versions: a changed module in development is re-read.
-    stamp = max((path.stat().st_mtime_ns for path in folder.glob("js/**/*.js")), default=0)
+    stamp = 0
+    if current_app.debug:
+        stamp = max((path.stat().st_mtime_ns for path in folder.glob("js/**/*.js")), default=0)
     return _graph(folder, entry, stamp)
 
 

@@ -31,6 +31,16 @@ AUTH_CODES: dict[str, str] = {
     "link_same_account": "The sign-in to link is this account itself: nothing to link.",
     "sign_in_choice_expired": "The choice between two accounts after a silent sign-in"
     " was made already, or expired.",
+    "transaction_expired": "The sign-in took longer than its transaction lives.",
+    "transaction_not_bound": "The sign-in answer came to another browser than the one"
+    " that started it.",
+    "invalid_response": "The sign-in answer came back in another way than it was asked.",
+    "invalid_token": "The tenant sent a token that failed validation.",
+    "token_exchange_failed": "The tenant did not turn the code into tokens.",
+    "access_denied": "The sign-in was cancelled or refused at the tenant.",
+    "consent_required": "A silent sign-in needs the user's consent at the tenant.",
+    "interaction_required": "A silent sign-in needs the user at the tenant's page.",
+    "authorization_failed": "The tenant answered the sign-in with another error.",
 }
 
 #: The account API (app.selfservice).

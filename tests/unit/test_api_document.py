@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from app import create_app
+from app.auth.flow import INTERACTION_ERRORS
 from app.selfservice import models
 from app.selfservice.openapi import ENDPOINTS, build_openapi, component_schemas
 from app.web.problem_codes import PROBLEM_CODES
@@ -67,8 +68,14 @@ def test_every_problem_code_raised_in_the_bff_is_registered():
     for path in APP.rglob("*.py"):
         if "tenant" in path.relative_to(APP).parts:
             continue  # the local tenant is a separate app with Auth0's own error shapes
-        raised |= set(re.findall(r'Problem\(\s*\d+,\s*"([a-z_]+)"', path.read_text()))
+        source = path.read_text()
+        # A Problem, and the errors of the sign-in that become one (app/auth/views.py).
+        raised |= set(re.findall(r'Problem\(\s*\d+,\s*"([a-z_]+)"', source))
+        raised |= set(re.findall(r'TransactionError\(\s*"([a-z_]+)"', source))
+        raised |= set(re.findall(r'_failed\(\s*\d+,\s*"([a-z_]+)"', source))
     assert raised, "the pattern found no Problem(...) at all"
+    # The tenant's own error codes that a callback passes on (app.auth.flow).
+    raised |= {"access_denied", "authorization_failed", *INTERACTION_ERRORS}
     assert raised - set(PROBLEM_CODES) == set()
 
 

@@ -60,7 +60,9 @@ def waiting_link(links: PendingLinks, user_id: str) -> PendingLink:
         raise Problem(404, "no_pending_link", "No account is waiting to be linked. Start"
                       " again from Linked accounts.")
     if linking.is_same_account(pending, user_id):
-        # Nothing to link, ever: forget it so that the page offers the connections again.
+        # `/link/callback` already refuses this (app.auth.flow.check_secondary); kept as
+        # the account API's own guard, since it must never link an account to itself
+        # whatever stored the pending link. Forget it: the page offers the connections.
         links.clear()
         raise Problem(409, "link_same_account", "You signed in to the account you are"
                       " already signed in to, so there is nothing to link. To link another"

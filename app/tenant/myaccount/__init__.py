@@ -4,7 +4,8 @@ Contract: `bp` is registered by the tenant factory at `/me/v1`. Every request ne
 user's access token for `{issuer}me/` (`auth`); every answer carries `x-ratelimit-*`
 and errors are Auth0's ErrorResponse bodies (`errors`). Rate limits per tenant and per
 user (`ratelimit`) come from `app.config["MYACCOUNT_RATE_LIMITS"]`; a tenant reset
-restores them. With testing=True, `test_hooks` adds `/__test__/myaccount/*`.
+restores them. With testing=True, `app.tenant.testing.myaccount` adds
+`/__test__/myaccount/*`.
 The operations and their bodies are those of Auth0's OpenAPI description
 (tests/reference/auth0-myaccount-authentication-methods.oas.json).
 """
@@ -26,10 +27,6 @@ def _setup(state) -> None:
     app = state.app
     limits = ratelimit.install(app)
     app.extensions["tenant.runtime"].on_reset(lambda _conn: limits.restore())
-    if app.extensions["tenant"].testing:
-        from app.tenant.myaccount import test_hooks
-
-        app.register_blueprint(test_hooks.bp)
 
 
 @bp.before_request

@@ -9,7 +9,8 @@ concern:
 - `signing`: signing in chosen, mostly wrong, ways (`SIGN_MODES`) and the tweaking signer.
 - `faults`: the WSGI middleware that delays, fails or drops requests.
 - `inputs`: validation of the hooks' JSON bodies (`HookInputError`).
-- `hooks`: the `/__test__/` endpoints; `rate_limit`: the Management API's limit hook.
+- `hooks`: the `/__test__/` endpoints; `rate_limit`: the Management API's limit hook;
+  `myaccount`: the My Account API's rate limits and a client's API access.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from flask import Flask
 
 from app.tenant import clients
-from app.tenant.testing import hooks, rate_limit, signing, state
+from app.tenant.testing import hooks, myaccount, rate_limit, signing, state
 from app.tenant.testing.faults import FaultInjector
 
 
@@ -33,4 +34,5 @@ def init_app(app: Flask) -> None:
     runtime.on_reset(lambda conn: clients.seed_clients(conn, tenant.bff_url))
     app.register_blueprint(hooks.bp)
     app.register_blueprint(rate_limit.bp)
+    app.register_blueprint(myaccount.bp)
     app.wsgi_app = FaultInjector(app)  # type: ignore[method-assign]
