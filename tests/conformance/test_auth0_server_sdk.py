@@ -32,8 +32,14 @@ with warnings.catch_warnings():
     # auth0-server-python 1.0.0b20 still declares a pydantic v1 `class Config` somewhere:
     # a deprecation of theirs, at import, not a fault of the tenant.
     warnings.filterwarnings("ignore", category=PydanticDeprecatedSince20)
-    # (It also imports authlib's httpx client, whose deprecation notice authlib shows with
-    # its own "always" filter: pytest reports it as a warning; nothing here can hide it.)
+    # It also imports authlib's httpx client, whose deprecation notice (theirs too) is
+    # raised at import. authlib.deprecate adds its own "always" filter when first imported:
+    # import it first so that this ignore goes in front of that filter. (Without it the
+    # notice is a collection error whenever another test module imported authlib first.)
+    from authlib.deprecate import AuthlibDeprecationWarning
+
+    warnings.filterwarnings("ignore", message="The httpx module is deprecated",
+                            category=AuthlibDeprecationWarning)
     from auth0_server_python.auth_server.my_account_client import MyAccountClient
     from auth0_server_python.auth_types import (
         EnrollAuthenticationMethodRequest,
