@@ -18,7 +18,15 @@ import requests
 
 from app.auth.account_switch import LAST_USER_MAX_AGE
 from tests.support.login import sign_in, wait_for_the_next_second
-from tests.support.tenant import ALICE, BOB, follow_to, parse_forms, submit_form
+from tests.support.tenant import (
+    ALICE,
+    BOB,
+    answer_second_factor,
+    follow_to,
+    parse_forms,
+    past_second_factor,
+    submit_form,
+)
 
 TIMEOUT = 10
 
@@ -80,7 +88,8 @@ def test_sign_in_as_the_last_user_asks_the_tenant_for_a_login_form(bff, bff_serv
         assert query["prompt"] == ["login"] and query["login_hint"] == ["alice@example.com"]
         login = http.get(to_tenant.headers["Location"], timeout=TIMEOUT)
         assert 'value="alice@example.com"' in login.text  # the form is prefilled
-        done = submit_form(http, login, allow_redirects=True, password=ALICE[1])
+        asked = submit_form(http, login, allow_redirects=True, password=ALICE[1])
+        done = answer_second_factor(http, asked)  # alice's enrolled authenticator
         assert done.url == bff_url + "/profile", done.url
         assert user_of(http, bff_url)["email"] == "alice@example.com"
         # The parked sign-in as alice-gh is gone: it cannot be completed any more.
@@ -166,6 +175,7 @@ def test_the_last_user_cookie_holds_no_token_and_no_user_id(bff, bff_server, hoo
     with requests.Session() as http:
         login = http.get(bff_url + "/login", timeout=TIMEOUT)
         answer = submit_form(http, login, username=ALICE[0], password=ALICE[1])
+        answer = past_second_factor(http, answer)  # alice's enrolled authenticator
         callback = follow_to(http, answer, bff_url + "/")  # the tenant's redirect to us
         callback = http.get(urljoin(callback.url, callback.headers["Location"]),
                             allow_redirects=False, timeout=TIMEOUT)

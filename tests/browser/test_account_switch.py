@@ -12,7 +12,7 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.ui_fixtures import ALICE, fill_tenant_login
+from tests.browser.ui_fixtures import ALICE, answer_second_factor_ui, fill_tenant_login
 from tests.support.login import wait_for_the_next_second
 
 
@@ -64,6 +64,7 @@ def test_a_silent_switch_asks_and_sign_in_as_alice_shows_the_form(page, bff, bff
     expect(page.locator("#username")).to_have_value(ALICE[0])  # login_hint
     page.locator("#password").fill(ALICE[1])
     page.get_by_role("button", name="Continue").click()
+    answer_second_factor_ui(page)  # alice's enrolled authenticator
     page.wait_for_url(bff_url + "/profile")
     status, body = bff_user(page)
     assert status == 200 and body["user"]["email"] == ALICE[0]

@@ -21,6 +21,7 @@ import pytest
 import requests
 
 from app.tenant.directory import ALICE_ID
+from tests.browser.ui_fixtures import fill_tenant_login
 from tests.support.servers import LiveServer
 from tests.support.tenant import ALICE
 
@@ -69,15 +70,14 @@ def spa_url(tenant, hooks) -> Iterator[str]:
 
 
 def sign_in_with_redirect(page, tenant, url: str) -> None:
-    """loginWithRedirect, the tenant's login page as alice, back to the page's callback."""
+    """loginWithRedirect, the tenant's login page and second factor as alice, back to the
+    page's callback."""
     page.goto(url)
     assert page.evaluate("window.spaReady") == "no-callback"
     assert page.evaluate("spa.isAuthenticated()") is False
     page.evaluate("spa.loginWithRedirect()")
     page.wait_for_url(tenant.url + "/u/login*")
-    page.fill("input[name=username]", ALICE[0])
-    page.fill("input[name=password]", ALICE[1])
-    page.click("button[type=submit]")
+    fill_tenant_login(page)  # as alice, answering her enrolled authenticator
     page.wait_for_url(url + "?*")
     assert page.evaluate("window.spaReady") == "signed-in"
 

@@ -9,6 +9,7 @@ import pytest
 
 from app.tenant.directory import ALICE_ID
 from examples.token_in_browser.serve import CLIENT_ID, create_page_app
+from tests.browser.ui_fixtures import fill_tenant_login
 from tests.support.servers import LiveServer
 from tests.support.tenant import ALICE
 
@@ -32,9 +33,7 @@ def signs_in_and_reads_the_profile(page, tenant, example_url) -> None:
     page.goto(example_url + "/")
     page.click("#sign-in")
     page.wait_for_url(tenant.url + "/u/login*")
-    page.fill("input[name=username]", ALICE[0])
-    page.fill("input[name=password]", ALICE[1])
-    page.click("button[type=submit]")
+    fill_tenant_login(page)  # as alice, answering her enrolled authenticator
     page.wait_for_function("document.getElementById('status').textContent.startsWith('signed')")
     assert page.text_content("#status") == f"signed in as {ALICE[0]}"
     assert f'"user_id": "{ALICE_ID}"' in page.text_content("#profile")

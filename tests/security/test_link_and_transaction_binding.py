@@ -14,7 +14,12 @@ import requests
 from app.auth.flow import binding_cookie_name
 from app.config import load_settings
 from tests.support.login import sign_in
-from tests.support.tenant import answer_second_factor, parse_forms, submit_form
+from tests.support.tenant import (
+    answer_second_factor,
+    parse_forms,
+    past_second_factor,
+    submit_form,
+)
 
 API = {"Accept": "application/json"}
 
@@ -136,12 +141,14 @@ def test_a_resume_handle_works_once(implicit, hooks):
 
 
 def callback_url(http: requests.Session, bff_url: str) -> str:
-    """Sign in (code flow) up to the tenant's redirect to /callback; that URL, not opened."""
+    """Sign in (code flow, with alice's second factor) up to the tenant's redirect to
+    /callback; that URL, not opened."""
     page = http.get(bff_url + "/login", timeout=10)
     form = next(f for f in parse_forms(page.text) if "password" in f.fields)
     answer = http.post(urljoin(page.url, form.action), allow_redirects=False, timeout=10,
                        data={**form.fields, "username": "alice@example.com",
                              "password": "alice-demo-password"})
+    answer = past_second_factor(http, answer)  # alice's enrolled authenticator
     location = urljoin(answer.url, answer.headers["Location"])
     while not location.startswith(bff_url + "/callback"):
         answer = http.get(location, allow_redirects=False, timeout=10)
