@@ -70,6 +70,10 @@ def ensure_fresh(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> 
         return _fallback(current, "timed out waiting for another refresh")
 
 
+#: Token endpoint errors after which no retry can succeed: the session ends.
+REFUSED = frozenset({"invalid_grant", "unauthorized_client", "invalid_client", "access_denied"})
+
+
 def _current(auth: AuthServices, session_id: str) -> dict[str, Any]:
     current = grants.load(auth.store, session_id)
     if current is None:
@@ -82,7 +86,9 @@ def _refresh(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> dict
         tokens = auth.client.refresh(grant["refresh_token"])
         claims = auth.validator.access_token(tokens.get("access_token", ""), sub=grant["sub"])
     except SignInServiceError as error:
-        if error.error in ("invalid_grant", "unauthorized_client", "invalid_client"):
+        # Final answers: the refresh token is dead, or this client may not use it
+        # (Auth0 answers a refused client authentication with 401 access_denied).
+        if error.error in REFUSED:
             log.info("refresh refused by the tenant (%s): session ended", error.error)
             grants.delete(auth.store, session_id)
             raise NeedsLogin("the tenant refused the refresh token") from None

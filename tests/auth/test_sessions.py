@@ -233,6 +233,28 @@ def test_concurrent_requests_refresh_the_token_once(bff_url, hooks, tenant):
         assert user_status(http, bff_url) == 200
 
 
+@pytest.mark.parametrize(("status", "error", "description"), [
+    (403, "invalid_grant", "Unknown or invalid refresh token."),
+    # Auth0's answer to a client authentication it refuses (tests/reference).
+    (401, "access_denied", "Unauthorized"),
+])
+def test_a_refresh_the_tenant_refuses_ends_the_session(bff_url, hooks, status, error,
+                                                       description):
+    """A refused refresh is final: the session ends (401 login_required), it does not
+    keep serving the old token as it would through a tenant outage."""
+    hooks.settings(access_token_ttl=4)
+    with requests.Session() as http:
+        sign_in(http, bff_url)
+        time.sleep(2.2)  # within half of the token's lifetime of its expiry: refresh due
+        hooks.fault("/oauth/token", method="POST", status=status,
+                    body={"error": error, "error_description": description})
+        answer = http.get(bff_url + "/bff/user", timeout=10)
+        assert answer.status_code == 401, answer.text
+        assert answer.json()["code"] == "login_required"
+        # The fault was for one answer: a session kept on the old token would refresh now.
+        assert user_status(http, bff_url) == 401
+
+
 def test_without_a_refresh_token_an_expiring_token_asks_for_a_silent_sign_in(
     make_bff, store_env, bff_server, hooks
 ):
