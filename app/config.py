@@ -61,6 +61,7 @@ class Settings:
     metadata_schema_path: str | None = None  # JSON Schema of the editable user_metadata keys
     transaction_ttl: int = 5 * 60  # seconds a sign-in or link transaction may take
     link_connections: tuple[str, ...] = DEFAULT_LINK_CONNECTIONS  # connections /link/ accepts
+    step_up_max_age: int = 300  # seconds a sign-in counts as recent for a sensitive change
     # ALLOW_INSECURE_HTTP=1: a plain-http PUBLIC_URL on a non-loopback host (a lab only).
     allow_insecure_http: bool = False
 
@@ -299,4 +300,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         transaction_ttl=_positive_int(values, "AUTH_TRANSACTION_TTL", Settings.transaction_ttl),
         link_connections=connections or DEFAULT_LINK_CONNECTIONS,
         allow_insecure_http=allow_insecure_http,
+        step_up_max_age=_positive_int(values, "STEP_UP_MAX_AGE", Settings.step_up_max_age),
     )

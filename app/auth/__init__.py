@@ -6,6 +6,10 @@ and registers the `auth` blueprint. What other packages use is in `session.py`.
 
 from flask import Flask
 
+from .step_up import require_recent_sign_in, step_up_required
+
+__all__ = ["init_app", "require_recent_sign_in", "step_up_required"]
+
 
 def init_app(app: Flask) -> None:
     """Register this package's blueprints, hooks and extensions on `app`."""

@@ -55,6 +55,7 @@ class SignedInUser:
     access_token: str  # fresh
     session_id: str
     expires_at: float  # when the session ends if nothing else happens (idle or absolute)
+    auth_time: float | None = None  # when the user last authenticated at the tenant
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def _load_user() -> SignedInUser | None:
         expires_at=min(
             grant["signed_in_at"] + settings.absolute_timeout, now + settings.idle_timeout
         ),
+        auth_time=grant.get("auth_time"),
     )
 
 
@@ -201,17 +203,7 @@ def start_session(
     session.clear()
     session_id = new_session_id(id_claims["sub"])
     now = time.time()
-    grant = {
-        "sub": id_claims["sub"],
-        "sid": id_claims.get("sid") if isinstance(id_claims.get("sid"), str) else None,
-        "claims": grants.profile_claims(id_claims),
-        "scopes": access_claims.get("scope", "").split(),
-        "access_token": tokens["access_token"],
-        "access_expires_at": access_claims["exp"],
-        "access_issued_at": access_claims["iat"],
-        "refresh_token": tokens.get("refresh_token"),
-        "signed_in_at": now,
-    }
+    grant = grants.from_sign_in(id_claims, access_claims, tokens, signed_in_at=now)
     settings = auth.settings
     grants.save(auth.store, session_id, grant, settings.absolute_timeout)
     grants.index(auth.store, session_id, grant, settings.absolute_timeout)

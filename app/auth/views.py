@@ -25,7 +25,7 @@ from ..selfservice.features import features_for, missing_scopes_for
 from ..web import csrf, embed
 from ..web.problems import Problem, problem_response, wants_json
 from ..web.security import no_store
-from . import account_switch, flow, logout, session, transactions
+from . import account_switch, flow, logout, session, step_up, transactions
 from .oauth_client import TenantError
 from .services import services
 from .tokens import InvalidToken
@@ -136,6 +136,24 @@ def link(connection: str) -> Response:
     )
 
 
+@bp.get("/reauth")
+@session.login_required
+def reauthenticate() -> Response:
+    """Sign in again (password, and the second factor where enrolled) before a sensitive
+    change; comes back to `returnTo` with this session renewed (step_up.py)."""
+    user = session.current_user()
+    assert user is not None  # login_required
+    return _start(
+        step_up.KIND,
+        redirect_uri=_external("auth.callback"),
+        return_to=session.safe_return_to(request.args.get("returnTo")),
+        prompt="login",
+        max_age=0,
+        session_id=user.session_id,
+        login_hint=user.claims.get("email"),
+    )
+
+
 @bp.route("/link/callback", methods=["GET", "POST"])
 @csrf.exempt
 def link_callback() -> Response:
@@ -243,7 +261,19 @@ def _callback(kind: str) -> Response:
         raise _problem(failed) from None
 
     transaction = finished.transaction
-    if kind == "login":
+    if transaction.kind == step_up.KIND:
+        try:
+            step_up.complete(auth, finished.id_claims, finished.access_claims,
+                             finished.tokens, session_id=session.session_id(),
+                             started_for=transaction.session_id,
+                             signed_in_sub=session.signed_in_sub())
+        except step_up.Refused as refused:
+            log.warning("re-authentication refused: %s", refused.code)
+            raise Problem(refused.status, refused.code, refused.detail,
+                          retry_url=url_for("auth.reauthenticate",
+                                            returnTo=transaction.return_to)) from None
+        response = redirect(transaction.return_to, 303)
+    elif kind == "login":
         response = _sign_in_or_ask(auth, finished)
     else:
         primary_sub = session.signed_in_sub()

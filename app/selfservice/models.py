@@ -382,6 +382,10 @@ class ProblemDetails(ResponseBody):
     detail: str
     errors: list[FieldError] | None = None
     login_url: str | None = None
+    reauth_url: str | None = Field(None, description="`reauthentication_required`: where"
+                                   " the browser signs in again.")
+    max_age: int | None = Field(None, description="`reauthentication_required`: how"
+                                " recent (seconds) a sign-in must be.")
     error: str | None = Field(None, description="`login_required` only: the same value"
                               " as `code`, as the session contract names it.")
     retry_after: int | None = None

@@ -42,6 +42,11 @@ COMMON_ERRORS = {
     503: "`busy`: another change to this account is in progress; retry shortly.",
     504: "`tenant_unavailable`: the tenant did not answer in time.",
 }
+#: A sensitive change (`step_up_required`) answers this 401 too.
+STEP_UP = {401: "`login_required` (no session), or `reauthentication_required`: the sign-in"
+           " is older than `max_age` seconds (STEP_UP_MAX_AGE); nothing was changed. Send the"
+           " browser to `reauth_url` (`prompt=login`, `max_age=0` at the tenant), then ask the"
+           " user to confirm the change again."}
 READ_ERRORS = (401, 403, 429, 502, 504)
 WRITE_ERRORS = (400, 401, 403, 429, 502, 503, 504)
 
@@ -101,7 +106,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         " metadata stays with this account. 400 `main_identity` for the main identity,"
         " 404 `identity_not_found` for one that is not linked.",
         "identities", "identities", 200, models.IdentityList,
-        problems={404: "`identity_not_found`."}, common_errors=WRITE_ERRORS,
+        problems={404: "`identity_not_found`.", **STEP_UP}, common_errors=WRITE_ERRORS,
         path_params=(("provider", "Identity provider of the linked identity."),
                      ("identity_user_id", "The identity's user_id (after the `|`)."))),
     Endpoint(
@@ -135,7 +140,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "api.delete_multifactor", "DELETE", "/api/me/multifactor/{provider}",
         "Remove a multi-factor provider",
         "Removes your enrollments with `duo` or `google-authenticator`; other values give"
-        " 400 `unknown_provider`.", "mfa", "mfa", 204, None, common_errors=WRITE_ERRORS,
+        " 400 `unknown_provider`.", "mfa", "mfa", 204, None, problems=STEP_UP,
+        common_errors=WRITE_ERRORS,
         path_params=(("provider", "`duo` or `google-authenticator`."),)),
     Endpoint(
         "api.list_device_credentials", "GET", "/api/me/device-credentials",
@@ -152,7 +158,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "api.delete_device_credential", "DELETE", "/api/me/device-credentials/{credential_id}",
         "Revoke a device key",
         "Only keys this app registered for you; else 404 `device_not_found`.",
-        "devices", "devices", 204, None, problems={404: "`device_not_found`."},
+        "devices", "devices", 204, None, problems={404: "`device_not_found`.", **STEP_UP},
         common_errors=WRITE_ERRORS, path_params=(("credential_id", "The key's id."),)),
 )
 

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from pydantic import BaseModel
 
 from app import get_settings
-from app.auth import session
+from app.auth import session, step_up_required
 from app.web.problems import Problem, problem_response
 from app.web.security import no_store
 
@@ -165,6 +165,7 @@ def get_identities() -> Response:
 
 @bp.delete("/me/identities/<provider>/<identity_user_id>")
 @session.login_required
+@step_up_required
 def unlink_identity(provider: str, identity_user_id: str) -> Response:
     account = _account("identities", "profile")
     return _answer(linking.unlink(account, provider, identity_user_id))
@@ -207,6 +208,7 @@ def get_enrollments() -> Response:
 
 @bp.delete("/me/multifactor/<provider>")
 @session.login_required
+@step_up_required
 def delete_multifactor(provider: str) -> Response:
     mfa.remove_provider(_account("mfa"), provider)
     return Response(status=204)
@@ -230,6 +232,7 @@ def create_device_credential() -> Response:
 
 @bp.delete("/me/device-credentials/<credential_id>")
 @session.login_required
+@step_up_required
 def delete_device_credential(credential_id: str) -> Response:
     devices.revoke(_account("devices"), credential_id)
     return Response(status=204)

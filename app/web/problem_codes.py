@@ -29,6 +29,12 @@ AUTH_CODES: dict[str, str] = {
     "link_wrong_connection": "The other sign-in came back from another connection than"
     " the one chosen.",
     "link_same_account": "The sign-in to link is this account itself: nothing to link.",
+    "sign_in_choice_expired": "The account choice after a silent switch was made or expired.",
+    "reauthentication_required": "A sensitive change needs a sign-in at most `max_age`"
+    " seconds old: sign in again at `reauth_url`; nothing was changed.",
+    "reauthentication_other_user": "The re-authentication signed in another user: refused,"
+    " the session is unchanged.",
+    "reauthentication_session_changed": "The session ended or changed while re-authenticating.",
 }
 
 #: The account API (app.selfservice).

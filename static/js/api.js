@@ -89,7 +89,8 @@ export class Api {
     if (!response.ok) {
       const problem = data && typeof data === "object" ? data : {};
       if (!problem.code && problem.error) problem.code = problem.error;
-      if (response.status === 401) {
+      // A stale sign-in for a sensitive change is not a lost session (step-up.js).
+      if (response.status === 401 && problem.code !== "reauthentication_required") {
         const error = new LoginRequired(401, { code: "login_required", ...problem });
         this.onLoginRequired(error);
         throw error;

@@ -215,3 +215,14 @@ export function t(key, vars = {}) {
 export function has(key) {
   return key in table || key in en;
 }
+
+// Account safety (issue 11): step-up, sessions, activity, data export.
+Object.assign(en, {
+  "stepup.title": "Confirm it is you",
+  "stepup.text": "For your security, “{action}” needs a recent sign-in. Sign in again (with your second factor, if you have one); you come back here and confirm the change once more. Nothing has been changed yet.",
+  "stepup.confirm": "Sign in again",
+  "stepup.resumeTitle": "You signed in again",
+  "stepup.resumeText": "Do you still want this change: “{action}”?",
+  "stepup.resumeConfirm": "Yes, go ahead",
+  "stepup.done": "Done: “{action}”.",
+});

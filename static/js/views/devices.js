@@ -4,6 +4,7 @@
 import { formatDate, h } from "../dom.js";
 import * as keystore from "../keystore.js";
 import { t } from "../messages.js";
+import { sendSensitive } from "../step-up.js";
 import { View, alert, confirmDialog, empty } from "../ui.js";
 
 class DevicesView extends View {
@@ -119,7 +120,8 @@ class DevicesView extends View {
     });
     if (!ok) return;
     try {
-      await this.ctx.api.send("DELETE", `/api/me/device-credentials/${encodeURIComponent(credential.id)}`);
+      const path = `/api/me/device-credentials/${encodeURIComponent(credential.id)}`;
+      if (!(await sendSensitive(this, { method: "DELETE", path, what: "device-revoked", label: t("devices.revokeTitle", { name }) }))) return;
       if (current) await keystore.remove(this.localId);
       this.ctx.emit("saved", { what: "device-revoked", id: credential.id });
       await this.run();
