@@ -6,9 +6,18 @@ and registers the `auth` blueprint. What other packages use is in `session.py`.
 
 from flask import Flask
 
+from .sessions_index import SignedInSession, UserSessions
+from .sessions_index import of_current_user as sessions_of_current_user
 from .step_up import require_recent_sign_in, step_up_required
 
-__all__ = ["init_app", "require_recent_sign_in", "step_up_required"]
+__all__ = [
+    "SignedInSession",
+    "UserSessions",
+    "init_app",
+    "require_recent_sign_in",
+    "sessions_of_current_user",
+    "step_up_required",
+]
 
 
 def init_app(app: Flask) -> None:

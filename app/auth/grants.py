@@ -114,6 +114,7 @@ def add_tenant_session(store: Store, session_id: str, grant: dict[str, Any], *, 
 def delete(store: Store, session_id: str) -> None:
     grant = store.pop(grant_key(session_id))
     store.delete(session_key("link", session_id))
+    store.delete(session_key("session-info", session_id))  # sessions_index.py
     tenant_sessions = _tenant_sessions_key(session_id)
     for member in store.members(tenant_sessions):
         sid, _sub = msgspec.json.decode(member)

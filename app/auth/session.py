@@ -35,14 +35,14 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, g, redirect, request, session, url_for
 
 from ..web.problems import Problem, wants_json
-from . import grants
+from . import client_info, grants, sessions_index
 from .refresh import NeedsLogin, RefreshUnavailable, ensure_fresh
 from .services import services
 from .store import new_session_id, session_key
 
 _SESSION_KEY = "auth"
 _READS = "selfserve.session_reads"
-_LAST_SEEN = "seen"
+_LAST_SEEN = sessions_index.LAST_SEEN
 #: Seconds within which the last-seen time is not rewritten (fewer session writes).
 _SEEN_GRANULARITY = 5
 
@@ -207,6 +207,9 @@ def start_session(
     settings = auth.settings
     grants.save(auth.store, session_id, grant, settings.absolute_timeout)
     grants.index(auth.store, session_id, grant, settings.absolute_timeout)
+    sessions_index.record(auth.store, session_id, client=client_info.of_request(),
+                          record_key=current_app.session_interface.key_prefix + session.sid,
+                          ttl=settings.absolute_timeout)
     session[_SESSION_KEY] = {"id": session_id, "sub": grant["sub"]}
     session[_LAST_SEEN] = now
     session.permanent = True

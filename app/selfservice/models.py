@@ -402,5 +402,8 @@ def document_models() -> list[tuple[type[BaseModel], Literal["validation", "seri
     requests = [DeviceRegistration, MetadataChanges, LinkRequest]
     responses = [ProblemDetails, Profile, MetadataView, MetadataSaved, Identities,
                  IdentityList, PendingLinkView, Linked, Enrollments, DeviceCredentials]
+    from . import safety_models  # imports this module: read here, not at the top
+
+    responses += safety_models.DOCUMENTED
     return ([(m, "validation") for m in requests]
             + [(m, "serialization") for m in responses])

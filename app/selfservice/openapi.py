@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from . import models
+from . import models, safety_models
 from .features import FEATURES
 from .profile import TTL as PROFILE_TTL
 
@@ -72,6 +72,30 @@ class Endpoint:
     etag: bool = False  # the success answer carries an ETag
     not_modified: bool = False  # may answer 304
 
+
+SESSIONS_DOC = (
+    "The sessions of this account page only (each browser signed in here), not every"
+    " application of the tenant: Auth0's own sessions need a Management API scope a"
+    " user's token does not have. `id` is opaque (not the session's cookie or secret).")
+
+SAFETY_ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "api.list_sessions", "GET", "/api/me/sessions", "Where you are signed in",
+        SESSIONS_DOC + " This browser's session is first, marked `current`.",
+        None, "sessions", 200, safety_models.SignedInSessions, common_errors=(401, 403)),
+    Endpoint(
+        "api.end_session", "DELETE", "/api/me/sessions/{session_id}", "End a session",
+        "Its browser's next request gets 401, on every worker. 400 `current_session` for"
+        " this browser's own (sign out instead), 404 `session_not_found`. " + SESSIONS_DOC,
+        None, "sessions", 200, safety_models.SignedInSessions,
+        problems={404: "`session_not_found`.", **STEP_UP}, common_errors=(400, 401, 403),
+        path_params=(("session_id", "The session's `id` from the list."),)),
+    Endpoint(
+        "api.sign_out_others", "POST", "/api/me/sessions/sign-out-others",
+        "End every other session", "Every session but this browser's. " + SESSIONS_DOC,
+        None, "sessions", 200, safety_models.SignedInSessions, problems=STEP_UP,
+        common_errors=(401, 403)),
+)
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
@@ -160,6 +184,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Only keys this app registered for you; else 404 `device_not_found`.",
         "devices", "devices", 204, None, problems={404: "`device_not_found`.", **STEP_UP},
         common_errors=WRITE_ERRORS, path_params=(("credential_id", "The key's id."),)),
+    *SAFETY_ENDPOINTS,
 )
 
 

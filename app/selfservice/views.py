@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from pydantic import BaseModel
 
 from app import get_settings
-from app.auth import session, step_up_required
+from app.auth import UserSessions, session, sessions_of_current_user, step_up_required
 from app.web.problems import Problem, problem_response
 from app.web.security import no_store
 
@@ -29,6 +29,7 @@ from .linking import PendingLink
 from .models import DeviceRegistration, LinkRequest, MetadataChanges, dump, parse
 from .openapi import build_openapi
 from .services import devices, linking, metadata, mfa, profile
+from .services import sessions as signed_in_sessions
 from .services.account import Account
 from .services.metadata import Precondition
 from .store import LockTimeout
@@ -236,3 +237,33 @@ def create_device_credential() -> Response:
 def delete_device_credential(credential_id: str) -> Response:
     devices.revoke(_account("devices"), credential_id)
     return Response(status=204)
+
+
+# --- signed-in sessions -----------------------------------------------------------------
+
+def _sessions() -> UserSessions:
+    _signed_in()
+    found = sessions_of_current_user()
+    if found is None:
+        raise session.login_problem(silent=False)
+    return found
+
+
+@bp.get("/me/sessions")
+@session.login_required
+def list_sessions() -> Response:
+    return _answer(signed_in_sessions.listing(_sessions()))
+
+
+@bp.delete("/me/sessions/<session_id>")
+@session.login_required
+@step_up_required
+def end_session(session_id: str) -> Response:
+    return _answer(signed_in_sessions.end(_sessions(), session_id))
+
+
+@bp.post("/me/sessions/sign-out-others")
+@session.login_required
+@step_up_required
+def sign_out_others() -> Response:
+    return _answer(signed_in_sessions.end_others(_sessions()))

@@ -59,6 +59,8 @@ SELFSERVICE_CODES: dict[str, str] = {
     "rate_limited": "Too many requests to the tenant; retry after `retry_after` seconds.",
     "tenant_unavailable": "The tenant did not answer usefully after retries.",
     "write_outcome_unknown": "A change was sent but no answer came: reload and check.",
+    "session_not_found": "No live session of this user has that id.",
+    "current_session": "That is this browser's own session: sign out instead.",
 }
 
 PROBLEM_CODES: dict[str, str] = {**WEB_CODES, **AUTH_CODES, **SELFSERVICE_CODES}

@@ -8,6 +8,7 @@ export const VIEWS = [
   { name: "linked-accounts", tag: "ss-linked-accounts-view", feature: "identities" },
   { name: "security", tag: "ss-security-view", feature: "mfa" },
   { name: "devices", tag: "ss-devices-view", feature: "devices" },
+  { name: "sessions", tag: "ss-sessions-view", feature: "sessions" },
 ];
 
 export const DEFAULT_VIEW = "profile";
