@@ -5,8 +5,7 @@ Contract:
   the session's sign-in was validated with an `auth_time` at most `STEP_UP_MAX_AGE`
   seconds ago; otherwise the 401 problem `reauthentication_required` with a
   `reauth_url` (and `max_age`) is raised and nothing is changed. `require_recent_sign_in()`
-  is the same check for a service-level caller; `refused_listeners` are told of each
-  refusal (the activity log records it).
+  is the same check for a service-level caller.
 - `GET /reauth?returnTo=` (`auth.reauthenticate` in views.py) sends the browser through
   `/authorize` with `prompt=login` and `max_age=0` (the tenant asks for the password
   again, and for the second factor where the user has one); the answer comes back to
@@ -34,9 +33,6 @@ from .services import AuthServices, services
 
 #: The transaction kind of a re-authentication (answered at `/callback`).
 KIND = "reauth"
-
-#: Called with the refused view's endpoint name when a sensitive change is refused.
-refused_listeners: list[Callable[[str], None]] = []
 
 
 class Refused(Exception):
@@ -69,7 +65,7 @@ def reauthentication_problem() -> Problem:
     )
 
 
-def require_recent_sign_in(action: str = "") -> None:
+def require_recent_sign_in() -> None:
     """Raise `reauthentication_required` unless the signed-in user authenticated recently."""
     from .session import current_user, login_problem
 
@@ -77,8 +73,6 @@ def require_recent_sign_in(action: str = "") -> None:
     if user is None:
         raise login_problem(silent=False)
     if not is_recent(user.auth_time, services().settings.step_up_max_age):
-        for listener in refused_listeners:
-            listener(action)
         raise reauthentication_problem()
 
 
@@ -87,7 +81,7 @@ def step_up_required(view: Callable) -> Callable:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        require_recent_sign_in(view.__name__)
+        require_recent_sign_in()
         return view(*args, **kwargs)
 
     return wrapper

@@ -25,7 +25,7 @@ from ..selfservice.features import features_for, missing_scopes_for
 from ..web import csrf, embed
 from ..web.problems import Problem, problem_response, wants_json
 from ..web.security import no_store
-from . import account_switch, flow, logout, session, step_up, transactions
+from . import account_switch, activity, flow, logout, session, step_up, transactions
 from .oauth_client import TenantError
 from .services import services
 from .tokens import InvalidToken
@@ -164,6 +164,7 @@ def link_callback() -> Response:
 def logout_view() -> Response:
     """End the session here and at the tenant. JSON clients get `{"logout_url"}` to follow."""
     auth = services()
+    activity.record_now("signed_out", "ok")
     session.end_session()
     url = logout.tenant_logout_url(auth, _external_root())
     if wants_json():
@@ -269,9 +270,11 @@ def _callback(kind: str) -> Response:
                              signed_in_sub=session.signed_in_sub())
         except step_up.Refused as refused:
             log.warning("re-authentication refused: %s", refused.code)
+            activity.record_now("reauthenticated", "refused")
             raise Problem(refused.status, refused.code, refused.detail,
                           retry_url=url_for("auth.reauthenticate",
                                             returnTo=transaction.return_to)) from None
+        activity.record_now("reauthenticated", "ok")
         response = redirect(transaction.return_to, 303)
     elif kind == "login":
         response = _sign_in_or_ask(auth, finished)
@@ -339,6 +342,7 @@ def _complete_sign_in(id_claims: dict, access_claims: dict, tokens: dict,
                       return_to: str) -> Response:
     settings = services().settings
     session.start_session(id_claims=id_claims, access_claims=access_claims, tokens=tokens)
+    activity.record_now("signed_in", "ok", user_id=id_claims["sub"])
     response = redirect(return_to, 303)
     account_switch.remember(response, settings, id_claims)
     if request.cookies.get(_choice_cookie()):

@@ -68,6 +68,7 @@ class Endpoint:
     problems: dict[int, str] = field(default_factory=dict)  # this operation's own codes
     common_errors: tuple[int, ...] = READ_ERRORS
     path_params: tuple[tuple[str, str], ...] = ()
+    query_params: tuple[tuple[str, str, str], ...] = ()  # (name, JSON type, description)
     headers: tuple[str, ...] = ()  # request headers it reads
     etag: bool = False  # the success answer carries an ETag
     not_modified: bool = False  # may answer 304
@@ -95,6 +96,17 @@ SAFETY_ENDPOINTS: tuple[Endpoint, ...] = (
         "End every other session", "Every session but this browser's. " + SESSIONS_DOC,
         None, "sessions", 200, safety_models.SignedInSessions, problems=STEP_UP,
         common_errors=(401, 403)),
+    Endpoint(
+        "api.get_activity", "GET", "/api/me/activity", "What was done to your account here",
+        "Newest first: sign-ins and sign-outs, metadata saved (which keys, never their"
+        " values), identities linked or unlinked, MFA removed, device keys registered or"
+        " revoked, sessions ended, and refused or failed sensitive changes, each with"
+        " browser, network and outcome. Kept `ACTIVITY_RETENTION_DAYS` days (default 90),"
+        " at most 500 entries. `?limit=` 1 to 100 (default 20); `?before=` the previous"
+        " page's `next_before`.", None, "activity", 200, safety_models.ActivityPage,
+        common_errors=(400, 401, 403),
+        query_params=(("before", "number", "The `next_before` of the previous page."),
+                      ("limit", "integer", "Entries per page, 1 to 100 (default 20)."))),
 )
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -245,6 +257,10 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         {"name": name, "in": "path", "required": True, "description": text,
          "schema": {"type": "string", "minLength": 1}}
         for name, text in endpoint.path_params
+    ] + [
+        {"name": name, "in": "query", "required": False, "description": text,
+         "schema": {"type": kind}}
+        for name, kind, text in endpoint.query_params
     ] + [
         {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
         for name in endpoint.headers

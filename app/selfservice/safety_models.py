@@ -4,7 +4,11 @@ activity log and the data export. Part of `models.document_models`, so they are 
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import Field
+
+from app.auth import ACTIVITY_ACTIONS, ACTIVITY_OUTCOMES
 
 from .models import ResponseBody
 
@@ -30,3 +34,26 @@ class SignedInSessions(ResponseBody):
 
 #: What `models.document_models` adds to the OpenAPI document's components.
 DOCUMENTED = [SignedInSessions]
+
+
+class ActivityEntry(ResponseBody):
+    at: Instant
+    cursor: float = Field(description="This entry's time as `before` takes it.")
+    action: Literal[ACTIVITY_ACTIONS]  # type: ignore[valid-type]
+    outcome: Literal[ACTIVITY_OUTCOMES] = Field(  # type: ignore[valid-type]
+        description="`ok`, `failed`, `refused` (no recent sign-in) or `unknown` (sent, but"
+        " the tenant's answer was lost).")
+    browser: str
+    os: str
+    ip: str = Field(description="The network: /24 (IPv4) or /48 (IPv6).")
+    details: dict[str, Any] | None = Field(
+        None, description="What was acted on (metadata `keys`, a `provider`): never a value.")
+
+
+class ActivityPage(ResponseBody):
+    entries: list[ActivityEntry]
+    next_before: float | None = Field(description="Pass as `before` for the next (older)"
+                                      " page; null at the end.")
+
+
+DOCUMENTED.extend([ActivityPage])

@@ -17,17 +17,25 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from pydantic import BaseModel
 
 from app import get_settings
-from app.auth import UserSessions, session, sessions_of_current_user, step_up_required
+from app.auth import (
+    UserSessions,
+    read_activity,
+    session,
+    sessions_of_current_user,
+    step_up_required,
+)
 from app.web.problems import Problem, problem_response
 from app.web.security import no_store
 
 from . import metadata as metadata_rules
+from .activity import metadata_keys, records
 from .client import Caller, ManagementError
 from .errors import feature_unavailable, problem_for
 from .features import missing_scopes
 from .linking import PendingLink
 from .models import DeviceRegistration, LinkRequest, MetadataChanges, dump, parse
 from .openapi import build_openapi
+from .services import activity as activity_log
 from .services import devices, linking, metadata, mfa, profile
 from .services import sessions as signed_in_sessions
 from .services.account import Account
@@ -145,6 +153,7 @@ def get_metadata() -> Response:
 
 @bp.patch("/me/metadata")
 @session.login_required
+@records("metadata_saved", metadata_keys)
 def patch_metadata() -> Response:
     account = _account("metadata")
     changes = parse(MetadataChanges, _json_body(), code="invalid_metadata", status=422)
@@ -166,6 +175,7 @@ def get_identities() -> Response:
 
 @bp.delete("/me/identities/<provider>/<identity_user_id>")
 @session.login_required
+@records("identity_unlinked", lambda kw: {"provider": kw["provider"][:64]})
 @step_up_required
 def unlink_identity(provider: str, identity_user_id: str) -> Response:
     account = _account("identities", "profile")
@@ -182,6 +192,7 @@ def get_pending_link() -> Response:
 
 @bp.post("/me/link")
 @session.login_required
+@records("identity_linked")
 def confirm_link() -> Response:
     account = _account("identities", "profile")
     body = parse(LinkRequest, _json_body())
@@ -209,6 +220,7 @@ def get_enrollments() -> Response:
 
 @bp.delete("/me/multifactor/<provider>")
 @session.login_required
+@records("mfa_removed", lambda kw: {"provider": kw["provider"][:64]})
 @step_up_required
 def delete_multifactor(provider: str) -> Response:
     mfa.remove_provider(_account("mfa"), provider)
@@ -225,6 +237,7 @@ def list_device_credentials() -> Response:
 
 @bp.post("/me/device-credentials")
 @session.login_required
+@records("device_key_registered")
 def create_device_credential() -> Response:
     account = _account("devices")
     registration = parse(DeviceRegistration, _json_body())
@@ -233,6 +246,7 @@ def create_device_credential() -> Response:
 
 @bp.delete("/me/device-credentials/<credential_id>")
 @session.login_required
+@records("device_key_revoked")
 @step_up_required
 def delete_device_credential(credential_id: str) -> Response:
     devices.revoke(_account("devices"), credential_id)
@@ -257,6 +271,7 @@ def list_sessions() -> Response:
 
 @bp.delete("/me/sessions/<session_id>")
 @session.login_required
+@records("session_ended")
 @step_up_required
 def end_session(session_id: str) -> Response:
     return _answer(signed_in_sessions.end(_sessions(), session_id))
@@ -264,6 +279,17 @@ def end_session(session_id: str) -> Response:
 
 @bp.post("/me/sessions/sign-out-others")
 @session.login_required
+@records("other_sessions_ended")
 @step_up_required
 def sign_out_others() -> Response:
     return _answer(signed_in_sessions.end_others(_sessions()))
+
+
+# --- activity ---------------------------------------------------------------------------
+
+@bp.get("/me/activity")
+@session.login_required
+def get_activity() -> Response:
+    user = _signed_in()
+    before, limit = activity_log.query(request.args)
+    return _answer(activity_log.page(*read_activity(user.user_id, before=before, limit=limit)))

@@ -1,7 +1,7 @@
 """The SPA shell: one HTML page for `/` and every client-side route of the account UI.
 
 Contract: `GET /`, `/profile`, `/metadata`, `/linked-accounts`, `/security` and
-`/devices`, `/sessions` all answer the same shell; the SPA picks the view from the path
+`/devices`, `/sessions`, `/activity` all answer the same shell; the SPA picks the view from the path
 relative to `request.script_root`, so the whole app can be mounted under a prefix.
 The shell carries no user data and no token: the SPA asks `/bff/user` itself.
 """
@@ -13,7 +13,7 @@ from flask import Blueprint, Response, make_response, render_template
 bp = Blueprint("spa", __name__)
 
 #: Client-side routes, kept in step with `static/js/routes.js`.
-VIEWS = ("profile", "metadata", "linked-accounts", "security", "devices", "sessions")
+VIEWS = ("profile", "metadata", "linked-accounts", "security", "devices", "sessions", "activity")
 
 
 @bp.get("/", endpoint="index")

@@ -9,6 +9,7 @@ export const VIEWS = [
   { name: "security", tag: "ss-security-view", feature: "mfa" },
   { name: "devices", tag: "ss-devices-view", feature: "devices" },
   { name: "sessions", tag: "ss-sessions-view", feature: "sessions" },
+  { name: "activity", tag: "ss-activity-view", feature: "activity" },
 ];
 
 export const DEFAULT_VIEW = "profile";
