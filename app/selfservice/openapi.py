@@ -107,6 +107,13 @@ SAFETY_ENDPOINTS: tuple[Endpoint, ...] = (
         common_errors=(400, 401, 403),
         query_params=(("before", "number", "The `next_before` of the previous page."),
                       ("limit", "integer", "Entries per page, 1 to 100 (default 20)."))),
+    Endpoint(
+        "api.export_data", "GET", "/api/me/export", "Download your data",
+        "One JSON file (`Content-Disposition: attachment`) with everything this page can"
+        " read about you: profile, `user_metadata`, `app_metadata`, identities, MFA"
+        " enrollments, the device keys registered here, your sessions and your activity."
+        " Never a token, a secret or another user's data.", "profile", "export", 200,
+        safety_models.DataExport),
 )
 
 ENDPOINTS: tuple[Endpoint, ...] = (

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from app.auth import ACTIVITY_ACTIONS, ACTIVITY_OUTCOMES
 
-from .models import ResponseBody
+from .models import DeviceCredential, Enrollment, Profile, ResponseBody
 
 Instant = str  # ISO 8601, UTC, seconds ("2026-12-02T07:00:00Z")
 
@@ -57,3 +57,21 @@ class ActivityPage(ResponseBody):
 
 
 DOCUMENTED.extend([ActivityPage])
+
+
+class DataExport(ResponseBody):
+    """Everything the account page can read about you, in one file (`GET
+    /api/me/export`): never a token, a secret or another user's data."""
+
+    exported_at: Instant
+    profile: Profile = Field(description="With `user_metadata`, `app_metadata` and the"
+                             " linked identities.")
+    enrollments: list[Enrollment] | None = Field(
+        description="Multi-factor enrollments; null without the `mfa` feature.")
+    device_credentials: list[DeviceCredential] = Field(
+        description="The device keys this app registered for you.")
+    sessions: list[SignedInSession]
+    activity: list[ActivityEntry]
+
+
+DOCUMENTED.extend([DataExport])

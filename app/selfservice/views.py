@@ -37,6 +37,7 @@ from .models import DeviceRegistration, LinkRequest, MetadataChanges, dump, pars
 from .openapi import build_openapi
 from .services import activity as activity_log
 from .services import devices, linking, metadata, mfa, profile
+from .services import export as data_export
 from .services import sessions as signed_in_sessions
 from .services.account import Account
 from .services.metadata import Precondition
@@ -293,3 +294,20 @@ def get_activity() -> Response:
     user = _signed_in()
     before, limit = activity_log.query(request.args)
     return _answer(activity_log.page(*read_activity(user.user_id, before=before, limit=limit)))
+
+
+# --- your data --------------------------------------------------------------------------
+
+@bp.get("/me/export")
+@session.login_required
+def export_data() -> Response:
+    account = _account("profile")
+    user = _signed_in()
+    everything = data_export.export(
+        account, _sessions(),
+        read_activity(user.user_id, before=None, limit=data_export.ACTIVITY_LIMIT),
+        with_enrollments=not missing_scopes("mfa", user.scopes))
+    response = _answer(everything)
+    response.headers["Content-Disposition"] = (
+        'attachment; filename="account-data.json"')
+    return response

@@ -266,4 +266,7 @@ Object.assign(en, {
   "activity.action.device_key_revoked": "Device key revoked",
   "activity.action.session_ended": "A session ended",
   "activity.action.other_sessions_ended": "Signed out everywhere else",
+  "export.title": "Your data",
+  "export.text": "One JSON file with everything this page can read about you: profile, preferences, the site's data, linked sign-in methods, multi-factor enrollments, device keys, sessions and activity. It contains no passwords or keys to your account.",
+  "export.download": "Download my data",
 });
