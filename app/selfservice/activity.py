@@ -39,7 +39,12 @@ def outcome_of(error: BaseException) -> str:
 
 def metadata_keys(_kwargs: dict[str, Any]) -> dict[str, Any] | None:
     """The keys a metadata change names (set or deleted), never their values."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        # Nesting deeper than the parser follows (`silent` covers only ValueError): the
+        # view refuses such a body itself, and the entry names no keys.
+        return None
     return {"keys": sorted(str(key) for key in body)[:100]} if isinstance(body, dict) else None
 
 

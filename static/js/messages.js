@@ -226,6 +226,8 @@ Object.assign(en, {
   "stepup.resumeConfirm": "Yes, go ahead",
   "stepup.done": "Done: “{action}”.",
   "nav.sessions": "Sessions",
+  "feature.sessions": "seeing and ending your sessions",
+  "feature.activity": "seeing your account's activity",
   "sessions.title": "Sessions",
   "sessions.intro": "Where you are signed in to this account page. This list shows this page's sessions only, not every application of your account provider: those are managed there.",
   "sessions.name": "{browser} on {os}",

@@ -137,3 +137,22 @@ def test_a_reauth_token_older_than_max_age_is_refused(stale_bff, new_api, hooks,
     refused = api.delete(f"/api/me/device-credentials/{key_id}")
     assert refused.json()["code"] == "reauthentication_required"
     assert tenant_state(hooks, tenant) == (2, True, 1)
+
+
+def test_a_logout_token_for_the_reauths_tenant_session_ends_the_session(
+        stale_bff, new_api, hooks, tenant):
+    """The re-authentication opened another tenant session (`sid`): a back-channel
+    logout naming it ends this BFF session too."""
+    from tests.auth.test_link import newest_tenant_session
+    from tests.support.backchannel import logout_claims
+
+    api = new_api()
+    first_sid, _ = newest_tenant_session(tenant, "Username-Password-Authentication")
+    done = sign_in(api, api.bff_url, start_path="/reauth?returnTo=/security")
+    assert done.url == api.bff_url + "/security"
+    reauth_sid, user = newest_tenant_session(tenant, "Username-Password-Authentication")
+    assert reauth_sid != first_sid and user == ALICE_ID
+    token = hooks.mint(logout_claims(tenant, sub=ALICE_ID, sid=reauth_sid))
+    answer = api.post(api.bff_url + "/backchannel-logout", data={"logout_token": token})
+    assert answer.status_code == 200, answer.text
+    assert api.get("/bff/user").status_code == 401
