@@ -14,7 +14,8 @@ const PENDING_MAX_MS = 10 * 60 * 1000;
 /**
  * Send a sensitive change. Resolves true when it was done; false when the user must
  * sign in again first (the page then navigates) or declined. Other errors reject.
- * `action`: {method, path, label (what it does, for people), what (the "saved" event)}.
+ * `action`: {method, path, label (what it does, for people), what (the "saved" event),
+ * and any JSON the view's `afterSensitive(action)` needs when it is resumed}.
  */
 export async function sendSensitive(view, action) {
   const label = action.label.replace(/\?\s*$/, "");
@@ -61,6 +62,8 @@ export async function resumeSensitive(view) {
   if (!ok) return;
   try {
     if (!(await sendSensitive(view, pending))) return;
+    // What the view does after the call besides reloading (e.g. drop a local key).
+    if (typeof view.afterSensitive === "function") await view.afterSensitive(pending);
     view.ctx.emit("saved", { what: pending.what });
     await view.run();
     view.ctx.announce(t("stepup.done", { action: pending.label }));

@@ -112,6 +112,11 @@ class DevicesView extends View {
     }
   }
 
+  /** After revoking (now, or resumed after a re-authentication): this browser's key goes. */
+  async afterSensitive({ current }) {
+    if (current) await keystore.remove(this.localId);
+  }
+
   async revoke(credential, name, current) {
     const ok = await confirmDialog(this, {
       title: t("devices.revokeTitle", { name }),
@@ -121,8 +126,8 @@ class DevicesView extends View {
     if (!ok) return;
     try {
       const path = `/api/me/device-credentials/${encodeURIComponent(credential.id)}`;
-      if (!(await sendSensitive(this, { method: "DELETE", path, what: "device-revoked", label: t("devices.revokeTitle", { name }) }))) return;
-      if (current) await keystore.remove(this.localId);
+      if (!(await sendSensitive(this, { method: "DELETE", path, what: "device-revoked", current, label: t("devices.revokeTitle", { name }) }))) return;
+      await this.afterSensitive({ current });
       this.ctx.emit("saved", { what: "device-revoked", id: credential.id });
       await this.run();
       this.ctx.announce(t("devices.revoked", { name }));
