@@ -65,6 +65,8 @@ class Settings:
     metadata_schema_path: str | None = None  # JSON Schema of the editable user_metadata keys
     transaction_ttl: int = 5 * 60  # seconds a sign-in or link transaction may take
     link_connections: tuple[str, ...] = DEFAULT_LINK_CONNECTIONS  # connections /link/ accepts
+    step_up_max_age: int = 300  # seconds a sign-in counts as recent for a sensitive change
+    activity_retention_days: int = 90  # days an activity log entry is kept
     # ALLOW_INSECURE_HTTP=1: a plain-http PUBLIC_URL on a non-loopback host (a lab only).
     allow_insecure_http: bool = False
 
@@ -156,14 +158,15 @@ def _origin(name: str, raw: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:
+def _positive_int(values: Mapping[str, str], name: str, default: int,
+                  unit: str = "seconds") -> int:
     raw = values.get(name)
     if raw is None or raw == "":
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a whole number of seconds.") from None
+        raise ConfigError(f"{name}={raw!r} is not a whole number of {unit}.") from None
     if value <= 0:
         raise ConfigError(f"{name}={raw!r} must be greater than zero.")
     return value
@@ -303,6 +306,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         transaction_ttl=_positive_int(values, "AUTH_TRANSACTION_TTL", Settings.transaction_ttl),
         link_connections=connections or DEFAULT_LINK_CONNECTIONS,
         allow_insecure_http=allow_insecure_http,
+        step_up_max_age=_positive_int(values, "STEP_UP_MAX_AGE", Settings.step_up_max_age),
+        activity_retention_days=_positive_int(values, "ACTIVITY_RETENTION_DAYS",
+                                              Settings.activity_retention_days, unit="days"),
     )
 
 

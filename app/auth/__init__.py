@@ -8,6 +8,10 @@ import-linter contract in pyproject.toml holds that in CI).
 
 from flask import Flask
 
+from .activity import ACTIONS as ACTIVITY_ACTIONS
+from .activity import OUTCOMES as ACTIVITY_OUTCOMES
+from .activity import read_for as read_activity
+from .activity import record_now as record_activity
 from .features import FEATURE_LABELS, FEATURES, features_for, missing_scopes
 from .services import shared_store
 from .session import (
@@ -22,17 +26,24 @@ from .session import (
     read_with_session,
     take_prefetched,
 )
+from .sessions_index import SignedInSession, UserSessions
+from .sessions_index import of_current_user as sessions_of_current_user
+from .step_up import require_recent_sign_in, step_up_required
 from .store import LockTimeout, Store, StoreUnavailable, lock, session_key, user_key
 from .tokens import unverified_segment
 
 __all__ = [
+    "ACTIVITY_ACTIONS",
+    "ACTIVITY_OUTCOMES",
     "FEATURES",
     "FEATURE_LABELS",
     "LockTimeout",
     "PendingLink",
+    "SignedInSession",
     "SignedInUser",
     "Store",
     "StoreUnavailable",
+    "UserSessions",
     "clear_pending_link",
     "current_user",
     "discard_prefetched",
@@ -43,9 +54,14 @@ __all__ = [
     "login_required",
     "missing_scopes",
     "pending_link",
+    "read_activity",
     "read_with_session",
+    "record_activity",
+    "require_recent_sign_in",
     "session_key",
+    "sessions_of_current_user",
     "shared_store",
+    "step_up_required",
     "take_prefetched",
     "unverified_segment",
     "user_key",

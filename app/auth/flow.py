@@ -152,6 +152,8 @@ def started_at(auth: AuthServices, transaction: Transaction) -> float:
 def retry_url_for(transaction: Transaction | None) -> str:
     if transaction is not None and transaction.kind == "link" and transaction.connection:
         return url_for("auth.link", connection=transaction.connection)
+    if transaction is not None and transaction.kind == "reauth":
+        return url_for("auth.reauthenticate", returnTo=transaction.return_to)
     if transaction is not None:
         return url_for("auth.login", returnTo=transaction.return_to)
     return url_for("auth.login")

@@ -2,7 +2,8 @@
 
 Contract: a *grant* is the record of one sign-in, keyed by our own `session_id`
 (`grant_key`): `{"sub", "sid", "claims", "scopes", "access_token",
-"access_expires_at", "access_issued_at", "refresh_token", "signed_in_at"}`. It lives
+"access_expires_at", "access_issued_at", "refresh_token", "signed_in_at", "auth_time"}`
+(`auth_time`: the validated ID token's, renewed by a re-authentication, see `step_up.py`). It lives
 in the store (not in the flask session) so that a refresh, a logout or a back-channel
 logout done by one worker is seen at once by every other worker, and so that
 concurrent requests re-saving the flask session cannot write back stale tokens.
@@ -57,6 +58,26 @@ def profile_claims(id_claims: dict[str, Any]) -> dict[str, Any]:
     return {k: id_claims[k] for k in KEPT_CLAIMS if k in id_claims}
 
 
+def from_sign_in(id_claims: dict[str, Any], access_claims: dict[str, Any],
+                 tokens: dict[str, Any], *, signed_in_at: float) -> dict[str, Any]:
+    """The grant of a validated sign-in (or re-authentication) of `id_claims["sub"]`."""
+    auth_time = id_claims.get("auth_time")
+    return {
+        "sub": id_claims["sub"],
+        "sid": id_claims.get("sid") if isinstance(id_claims.get("sid"), str) else None,
+        "claims": profile_claims(id_claims),
+        "scopes": access_claims.get("scope", "").split(),
+        "access_token": tokens["access_token"],
+        "access_expires_at": access_claims["exp"],
+        "access_issued_at": access_claims["iat"],
+        "refresh_token": tokens.get("refresh_token"),
+        "signed_in_at": signed_in_at,
+        # No auth_time in the token: the sign-in never counts as recent for a step-up.
+        "auth_time": auth_time if isinstance(auth_time, int | float)
+        and not isinstance(auth_time, bool) else None,
+    }
+
+
 def load(store: Store, session_id: str) -> dict[str, Any] | None:
     return store.get(grant_key(session_id))
 
@@ -93,6 +114,7 @@ def add_tenant_session(store: Store, session_id: str, grant: dict[str, Any], *, 
 def delete(store: Store, session_id: str) -> None:
     grant = store.pop(grant_key(session_id))
     store.delete(session_key("link", session_id))
+    store.delete(session_key("session-info", session_id))  # sessions_index.py
     tenant_sessions = _tenant_sessions_key(session_id)
     for member in store.members(tenant_sessions):
         sid, _sub = msgspec.json.decode(member)

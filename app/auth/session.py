@@ -35,14 +35,14 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, g, redirect, request, session, url_for
 
 from ..web.problems import Problem, wants_json
-from . import grants
+from . import client_info, grants, sessions_index
 from .refresh import NeedsLogin, RefreshUnavailable, ensure_fresh
 from .services import services
 from .store import new_session_id, session_key
 
 _SESSION_KEY = "auth"
 _READS = "selfserve.session_reads"
-_LAST_SEEN = "seen"
+_LAST_SEEN = sessions_index.LAST_SEEN
 #: Seconds within which the last-seen time is not rewritten (fewer session writes).
 _SEEN_GRANULARITY = 5
 
@@ -55,6 +55,7 @@ class SignedInUser:
     access_token: str  # fresh
     session_id: str
     expires_at: float  # when the session ends if nothing else happens (idle or absolute)
+    auth_time: float | None = None  # when the user last authenticated at the tenant
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def _load_user() -> SignedInUser | None:
         expires_at=min(
             grant["signed_in_at"] + settings.absolute_timeout, now + settings.idle_timeout
         ),
+        auth_time=grant.get("auth_time"),
     )
 
 
@@ -201,20 +203,13 @@ def start_session(
     session.clear()
     session_id = new_session_id(id_claims["sub"])
     now = time.time()
-    grant = {
-        "sub": id_claims["sub"],
-        "sid": id_claims.get("sid") if isinstance(id_claims.get("sid"), str) else None,
-        "claims": grants.profile_claims(id_claims),
-        "scopes": access_claims.get("scope", "").split(),
-        "access_token": tokens["access_token"],
-        "access_expires_at": access_claims["exp"],
-        "access_issued_at": access_claims["iat"],
-        "refresh_token": tokens.get("refresh_token"),
-        "signed_in_at": now,
-    }
+    grant = grants.from_sign_in(id_claims, access_claims, tokens, signed_in_at=now)
     settings = auth.settings
     grants.save(auth.store, session_id, grant, settings.absolute_timeout)
     grants.index(auth.store, session_id, grant, settings.absolute_timeout)
+    sessions_index.record(auth.store, session_id, client=client_info.of_request(),
+                          record_key=current_app.session_interface.key_prefix + session.sid,
+                          ttl=settings.absolute_timeout)
     session[_SESSION_KEY] = {"id": session_id, "sub": grant["sub"]}
     session[_LAST_SEEN] = now
     session.permanent = True

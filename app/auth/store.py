@@ -19,6 +19,12 @@ and logged (`decode`). Contract of every backend:
   the counter `ttl` more seconds.
 - `add_member(key, member, ttl)`, `members(key)`, `remove_member(key, member)`: a set
   whose members each live `ttl` seconds from their last `add_member`.
+- `log_append(key, entry, *, at, cap, max_age)`, `log_read(key, *, before, limit)`: an
+  append-only capped log (the activity log): entries scored by their time `at` (epoch
+  seconds); an append drops, atomically with it, the entries older than `max_age`
+  seconds and all but the newest `cap`; a read gives `(at, entry)` pairs, newest first,
+  at most `limit`, only those strictly before `before` when given, none older than
+  the `max_age` they were written with.
 - `ping()`: a write, read and delete round trip; raises `StoreUnavailable` if the
   store cannot serve.
 
@@ -72,6 +78,10 @@ class Store(Protocol):
     def add_member(self, key: str, member: str, ttl: float) -> None: ...
     def members(self, key: str) -> set[str]: ...
     def remove_member(self, key: str, member: str) -> None: ...
+    def log_append(self, key: str, entry: Any, *, at: float, cap: int,
+                   max_age: float) -> None: ...
+    def log_read(self, key: str, *, before: float | None,
+                 limit: int) -> list[tuple[float, Any]]: ...
     def ping(self) -> None: ...
     def close(self) -> None: ...
 

@@ -48,6 +48,17 @@ redis.call('pexpireat', KEYS[1], last[2])
 return 1
 """
 
+# Append to a capped log (a sorted set scored by time in µs; members are unique JSON
+# entries): drop what is older than ARGV[3] (µs epoch), keep the newest ARGV[4], and
+# let the log live as long as its newest entry may.
+_LOG_APPEND = """
+redis.call('zadd', KEYS[1], ARGV[1], ARGV[2])
+redis.call('zremrangebyscore', KEYS[1], '-inf', ARGV[3])
+redis.call('zremrangebyrank', KEYS[1], 0, -tonumber(ARGV[4]) - 1)
+redis.call('pexpire', KEYS[1], ARGV[5])
+return 1
+"""
+
 
 def redis_client(settings: Settings) -> redis.Redis | RedisCluster:
     """A client for the configured Redis, with `HTTP_TIMEOUT` as its socket timeouts."""
@@ -79,6 +90,7 @@ class RedisStore:
         self._delete_if = client.register_script(_DELETE_IF)
         self._incr = client.register_script(_INCR)
         self._add_member = client.register_script(_ADD_MEMBER)
+        self._log_append = client.register_script(_LOG_APPEND)
 
     def _k(self, key: str) -> str:
         return self._prefix + key
@@ -121,6 +133,27 @@ class RedisStore:
     def remove_member(self, key: str, member: str) -> None:
         self.client.zrem(self._k(key), member)
 
+    def log_append(self, key: str, entry: Any, *, at: float, cap: int,
+                   max_age: float) -> None:
+        # Time and expiry go into the member: equal entries at two moments stay two, and
+        # a reader skips what expired since the last append trimmed the log.
+        member = encode([at, at + max_age, entry])
+        cutoff = int((time.time() - max_age) * _MICROS)
+        self._log_append(keys=[self._k(key)],
+                         args=[int(at * _MICROS), member, cutoff, cap, _millis(max_age)])
+
+    def log_read(self, key: str, *, before: float | None,
+                 limit: int) -> list[tuple[float, Any]]:
+        high = "+inf" if before is None else f"({int(before * _MICROS)}"
+        now = time.time()
+        # Expired entries are the oldest: filtering them leaves a page short only at
+        # the log's end.
+        found = self.client.zrevrangebyscore(self._k(key), high, "-inf", start=0, num=limit)
+        entries = [decode(raw, key) for raw in found]
+        return [(float(at), entry) for at, expires_at, entry in
+                (e for e in entries if isinstance(e, list) and len(e) == 3)
+                if expires_at > now]
+
     def ping(self) -> None:
         try:
             write_read_delete(self, "Redis")
@@ -129,6 +162,10 @@ class RedisStore:
 
     def close(self) -> None:
         self.client.close()
+
+
+#: Log scores are microseconds since the epoch (exact in a Redis double until 2255).
+_MICROS = 1_000_000
 
 
 def _millis(ttl: float) -> int:

@@ -17,8 +17,9 @@ beside the requests, so no user's request ever waits for a sweep, and the short
 statements keep each write lock brief. Several processes may sweep the same file;
 that is harmless.
 
-Schema: `entries(key, value, expires_at)` for values and `members(key, member,
-expires_at)` for sets; values are msgspec JSON bytes (`store.encode`).
+Schema: `entries(key, value, expires_at)` for values, `members(key, member,
+expires_at)` for sets and `logs(id, key, at, value, cap, expires_at)` for capped logs
+(a trigger trims a log on each insert); values are msgspec JSON bytes (`store.encode`).
 """
 
 from __future__ import annotations
@@ -59,6 +60,21 @@ CREATE TABLE IF NOT EXISTS members (
     PRIMARY KEY (key, member)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS members_expiry ON members (expires_at);
+CREATE TABLE IF NOT EXISTS logs (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    at REAL NOT NULL,
+    value BLOB NOT NULL,
+    cap INTEGER NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_by_key ON logs (key, at);
+CREATE INDEX IF NOT EXISTS logs_expiry ON logs (expires_at);
+-- The cap and the age limit apply with the insert itself (one statement, atomic).
+CREATE TRIGGER IF NOT EXISTS logs_capped AFTER INSERT ON logs BEGIN
+    DELETE FROM logs WHERE key = NEW.key AND (expires_at <= NEW.at OR id NOT IN (
+        SELECT id FROM logs WHERE key = NEW.key ORDER BY at DESC, id DESC LIMIT NEW.cap));
+END;
 """
 
 
@@ -230,6 +246,19 @@ class SqliteStore:
     def remove_member(self, key: str, member: str) -> None:
         self._execute("DELETE FROM members WHERE key = ? AND member = ?", (key, member))
 
+    def log_append(self, key: str, entry: Any, *, at: float, cap: int,
+                   max_age: float) -> None:
+        self._execute("INSERT INTO logs (key, at, value, cap, expires_at) VALUES (?, ?, ?, ?, ?)",
+                      (key, at, encode(entry), cap, at + max_age))
+
+    def log_read(self, key: str, *, before: float | None,
+                 limit: int) -> list[tuple[float, Any]]:
+        rows = self._execute(
+            "SELECT at, value FROM logs WHERE key = ? AND at < ? AND expires_at > ?"
+            " ORDER BY at DESC, id DESC LIMIT ?",
+            (key, float("inf") if before is None else before, time.time(), limit))
+        return [(at, decode(value, key)) for at, value in rows]
+
     def ping(self) -> None:
         try:
             write_read_delete(self, "SQLite store")
@@ -247,8 +276,7 @@ class SqliteStore:
         statements; returns how many went."""
         now = time.time() if now is None else now
         removed = 0
-        for table in ("entries", "members"):
-            key = "key" if table == "entries" else "key, member"
+        for table, key in (("entries", "key"), ("members", "key, member"), ("logs", "id")):
             for _ in range(SWEEP_BATCHES):
                 count = self._changes(
                     f"DELETE FROM {table} WHERE ({key}) IN"  # noqa: S608 - our own names

@@ -53,6 +53,9 @@ PARKED_FIELDS = (
 PARKED_FIELD_MAX = 8 * 1024
 PARKED_MAX_BYTES = 16 * 1024
 _TX_ID = re.compile(r"[0-9a-f]{64}")
+#: The transaction kinds each callback accepts: a re-authentication comes back to the
+#: sign-in's `/callback` (the tenant knows only that and `/link/callback`).
+CALLBACK_KINDS = {"login": ("login", "reauth"), "link": ("link",)}
 
 
 class TransactionError(Exception):
@@ -67,7 +70,7 @@ class TransactionError(Exception):
 
 @dataclass
 class Transaction:
-    kind: str  # "login" or "link"
+    kind: str  # "login", "link" or "reauth" (step_up.py)
     state: str
     nonce: str
     flow: str
@@ -79,7 +82,7 @@ class Transaction:
     max_age: int | None = None
     prompt: str | None = None
     connection: str | None = None
-    session_id: str | None = None  # link: the primary session that started it
+    session_id: str | None = None  # link, reauth: the session that started it
 
 
 def new_binding() -> str:
@@ -127,7 +130,7 @@ def take(store: Store, *, state: str | None, binding: str | None, kind: str) -> 
             "This sign-in response was started in another browser, so it was not accepted.",
             transaction,
         )
-    if transaction.kind != kind:
+    if transaction.kind not in CALLBACK_KINDS.get(kind, (kind,)):
         raise TransactionError(
             "invalid_state", "This response arrived at the wrong callback.", transaction
         )

@@ -25,7 +25,7 @@ from ..web import csrf, embed
 from ..web.problems import Problem, problem_response, wants_json
 from ..web.security import no_store
 from ..web.spa import view_path
-from . import account_switch, flow, logout, session, transactions
+from . import account_switch, activity, flow, logout, session, step_up, transactions
 from .features import features_for, missing_scopes_for
 from .oauth_client import SignInServiceError
 from .services import services
@@ -143,6 +143,24 @@ def link(connection: str) -> Response:
     )
 
 
+@bp.get("/reauth")
+@session.login_required
+def reauthenticate() -> Response:
+    """Sign in again (password, and the second factor where enrolled) before a sensitive
+    change; comes back to `returnTo` with this session renewed (step_up.py)."""
+    user = session.current_user()
+    assert user is not None  # login_required
+    return _start(
+        step_up.KIND,
+        redirect_uri=_external("auth.callback"),
+        return_to=session.safe_return_to(request.args.get("returnTo")),
+        prompt="login",
+        max_age=0,
+        session_id=user.session_id,
+        login_hint=user.claims.get("email"),
+    )
+
+
 @bp.route("/link/callback", methods=["GET", "POST"])
 @csrf.exempt
 def link_callback() -> Response:
@@ -153,6 +171,7 @@ def link_callback() -> Response:
 def logout_view() -> Response:
     """End the session here and at the tenant. JSON clients get `{"logout_url"}` to follow."""
     auth = services()
+    activity.record_now("signed_out", "ok")
     session.end_session()
     url = logout.tenant_logout_url(auth, _external_root())
     if wants_json():
@@ -252,11 +271,35 @@ def _callback(kind: str) -> Response:
         if failed.interactive_retry:
             return redirect(failed.retry_url, 303)
         raise _problem(failed) from None
-    response = _sign_in_or_ask(auth, finished) if kind == "login" else _keep_pending_link(finished)
+    transaction = finished.transaction
+    if transaction.kind == step_up.KIND:
+        response = _finish_reauthentication(auth, finished)
+    elif kind == "login":
+        response = _sign_in_or_ask(auth, finished)
+    else:
+        response = _keep_pending_link(finished)
     response.delete_cookie(
         flow.binding_cookie_name(auth.settings, finished.transaction.state), **_cookie_flags()
     )
     return response
+
+
+def _finish_reauthentication(auth, finished: flow.Finished) -> Response:
+    """A step-up sign-in: the same user and session only; the grant is renewed."""
+    transaction = finished.transaction
+    try:
+        step_up.complete(auth, finished.id_claims, finished.access_claims,
+                         finished.tokens, session_id=session.session_id(),
+                         started_for=transaction.session_id,
+                         signed_in_sub=session.signed_in_sub())
+    except step_up.Refused as refused:
+        log.warning("re-authentication refused: %s", refused.code)
+        activity.record_now("reauthenticated", "refused")
+        raise Problem(refused.status, refused.code, refused.detail,
+                      retry_url=url_for("auth.reauthenticate",
+                                        returnTo=transaction.return_to)) from None
+    activity.record_now("reauthenticated", "ok")
+    return redirect(transaction.return_to, 303)
 
 
 def _park_form_post(kind: str) -> Response:
@@ -352,6 +395,7 @@ def _complete_sign_in(id_claims: dict, access_claims: dict, tokens: dict,
                       return_to: str) -> Response:
     settings = services().settings
     session.start_session(id_claims=id_claims, access_claims=access_claims, tokens=tokens)
+    activity.record_now("signed_in", "ok", user_id=id_claims["sub"])
     response = redirect(return_to, 303)
     account_switch.remember(response, settings, id_claims)
     handle = request.cookies.get(_choice_cookie())

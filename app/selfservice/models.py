@@ -382,6 +382,10 @@ class ProblemDetails(ResponseBody):
     detail: str
     errors: list[FieldError] | None = None
     login_url: str | None = None
+    reauth_url: str | None = Field(None, description="`reauthentication_required`: where"
+                                   " the browser signs in again.")
+    max_age: int | None = Field(None, description="`reauthentication_required`: how"
+                                " recent (seconds) a sign-in must be.")
     error: str | None = Field(None, description="`login_required` only: the same value"
                               " as `code`, as the session contract names it.")
     retry_after: int | None = None
@@ -398,5 +402,8 @@ def document_models() -> list[tuple[type[BaseModel], Literal["validation", "seri
     requests = [DeviceRegistration, MetadataChanges, LinkRequest]
     responses = [ProblemDetails, Profile, MetadataView, MetadataSaved, Identities,
                  IdentityList, PendingLinkView, Linked, Enrollments, DeviceCredentials]
+    from . import safety_models  # imports this module: read here, not at the top
+
+    responses += safety_models.DOCUMENTED
     return ([(m, "validation") for m in requests]
             + [(m, "serialization") for m in responses])

@@ -20,7 +20,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from app.auth import FEATURES
 
-from . import models
+from . import models, safety_models
 from .profile import TTL as PROFILE_TTL
 
 PROBLEM = "application/problem+json"
@@ -43,6 +43,11 @@ COMMON_ERRORS = {
     503: "`busy`: another change to this account is in progress; retry shortly.",
     504: "`tenant_unavailable`: the tenant did not answer in time.",
 }
+#: A sensitive change (`step_up_required`) answers this 401 too.
+STEP_UP = {401: "`login_required` (no session), or `reauthentication_required`: the sign-in"
+           " is older than `max_age` seconds (STEP_UP_MAX_AGE); nothing was changed. Send the"
+           " browser to `reauth_url` (`prompt=login`, `max_age=0` at the tenant), then ask the"
+           " user to confirm the change again."}
 READ_ERRORS = (401, 403, 429, 502, 504)
 WRITE_ERRORS = (400, 401, 403, 429, 502, 503, 504)
 
@@ -64,10 +69,53 @@ class Endpoint:
     problems: dict[int, str] = field(default_factory=dict)  # this operation's own codes
     common_errors: tuple[int, ...] = READ_ERRORS
     path_params: tuple[tuple[str, str], ...] = ()
+    query_params: tuple[tuple[str, str, str], ...] = ()  # (name, JSON type, description)
     headers: tuple[str, ...] = ()  # request headers it reads
     etag: bool = False  # the success answer carries an ETag
     not_modified: bool = False  # may answer 304
 
+
+SESSIONS_DOC = (
+    "The sessions of this account page only (each browser signed in here), not every"
+    " application of the tenant: Auth0's own sessions need a Management API scope a"
+    " user's token does not have. `id` is opaque (not the session's cookie or secret).")
+
+SAFETY_ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "api.list_sessions", "GET", "/api/me/sessions", "Where you are signed in",
+        SESSIONS_DOC + " This browser's session is first, marked `current`.",
+        None, "sessions", 200, safety_models.SignedInSessions, common_errors=(401, 403)),
+    Endpoint(
+        "api.end_session", "DELETE", "/api/me/sessions/{session_id}", "End a session",
+        "Its browser's next request gets 401, on every worker. 400 `current_session` for"
+        " this browser's own (sign out instead), 404 `session_not_found`. " + SESSIONS_DOC,
+        None, "sessions", 200, safety_models.SignedInSessions,
+        problems={404: "`session_not_found`.", **STEP_UP}, common_errors=(400, 401, 403),
+        path_params=(("session_id", "The session's `id` from the list."),)),
+    Endpoint(
+        "api.sign_out_others", "POST", "/api/me/sessions/sign-out-others",
+        "End every other session", "Every session but this browser's. " + SESSIONS_DOC,
+        None, "sessions", 200, safety_models.SignedInSessions, problems=STEP_UP,
+        common_errors=(401, 403)),
+    Endpoint(
+        "api.get_activity", "GET", "/api/me/activity", "What was done to your account here",
+        "Newest first: sign-ins and sign-outs, metadata saved (which keys, never their"
+        " values), identities linked or unlinked, MFA removed, device keys registered or"
+        " revoked, sessions ended, and refused or failed sensitive changes, each with"
+        " browser, network and outcome. Kept `ACTIVITY_RETENTION_DAYS` days (default 90),"
+        " at most 500 entries. `?limit=` 1 to 100 (default 20); `?before=` the previous"
+        " page's `next_before`.", None, "activity", 200, safety_models.ActivityPage,
+        common_errors=(400, 401, 403),
+        query_params=(("before", "number", "The `next_before` of the previous page."),
+                      ("limit", "integer", "Entries per page, 1 to 100 (default 20)."))),
+    Endpoint(
+        "api.export_data", "GET", "/api/me/export", "Download your data",
+        "One JSON file (`Content-Disposition: attachment`) with everything this page can"
+        " read about you: profile, `user_metadata`, `app_metadata`, identities, MFA"
+        " enrollments, the device keys registered here, your sessions and your activity."
+        " Never a token, a secret or another user's data.", "profile", "export", 200,
+        safety_models.DataExport),
+)
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
@@ -102,7 +150,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         " metadata stays with this account. 400 `main_identity` for the main identity,"
         " 404 `identity_not_found` for one that is not linked.",
         "identities", "identities", 200, models.IdentityList,
-        problems={404: "`identity_not_found`."}, common_errors=WRITE_ERRORS,
+        problems={404: "`identity_not_found`.", **STEP_UP}, common_errors=WRITE_ERRORS,
         path_params=(("provider", "Identity provider of the linked identity."),
                      ("identity_user_id", "The identity's user_id (after the `|`)."))),
     Endpoint(
@@ -136,7 +184,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "api.delete_multifactor", "DELETE", "/api/me/multifactor/{provider}",
         "Remove a multi-factor provider",
         "Removes your enrollments with `duo` or `google-authenticator`; other values give"
-        " 400 `unknown_provider`.", "mfa", "mfa", 204, None, common_errors=WRITE_ERRORS,
+        " 400 `unknown_provider`.", "mfa", "mfa", 204, None, problems=STEP_UP,
+        common_errors=WRITE_ERRORS,
         path_params=(("provider", "`duo` or `google-authenticator`."),)),
     Endpoint(
         "api.list_device_credentials", "GET", "/api/me/device-credentials",
@@ -153,8 +202,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "api.delete_device_credential", "DELETE", "/api/me/device-credentials/{credential_id}",
         "Revoke a device key",
         "Only keys this app registered for you; else 404 `device_not_found`.",
-        "devices", "devices", 204, None, problems={404: "`device_not_found`."},
+        "devices", "devices", 204, None, problems={404: "`device_not_found`.", **STEP_UP},
         common_errors=WRITE_ERRORS, path_params=(("credential_id", "The key's id."),)),
+    *SAFETY_ENDPOINTS,
 )
 
 
@@ -215,6 +265,10 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         {"name": name, "in": "path", "required": True, "description": text,
          "schema": {"type": "string", "minLength": 1}}
         for name, text in endpoint.path_params
+    ] + [
+        {"name": name, "in": "query", "required": False, "description": text,
+         "schema": {"type": kind}}
+        for name, kind, text in endpoint.query_params
     ] + [
         {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
         for name in endpoint.headers

@@ -17,17 +17,27 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from pydantic import BaseModel
 
 from app import auth
-from app.auth import missing_scopes
+from app.auth import (
+    UserSessions,
+    missing_scopes,
+    read_activity,
+    sessions_of_current_user,
+    step_up_required,
+)
 from app.config import get_settings
 from app.web.problems import Problem, problem_response
 from app.web.security import no_store
 
+from .activity import metadata_keys, records
 from .client import Caller, ManagementError
 from .errors import feature_unavailable, problem_for
 from .linking import PendingLink
 from .models import DeviceRegistration, LinkRequest, MetadataChanges, dump, parse
 from .openapi import build_openapi
+from .services import activity as activity_log
 from .services import devices, linking, metadata, mfa, profile
+from .services import export as data_export
+from .services import sessions as signed_in_sessions
 from .services.account import Account
 from .services.metadata import Precondition
 from .store import LockTimeout
@@ -142,6 +152,7 @@ def get_metadata() -> Response:
 
 @bp.patch("/me/metadata")
 @auth.login_required
+@records("metadata_saved", metadata_keys)
 def patch_metadata() -> Response:
     account = _account("metadata")
     changes = parse(MetadataChanges, _json_body(), code="invalid_metadata", status=422)
@@ -163,6 +174,8 @@ def get_identities() -> Response:
 
 @bp.delete("/me/identities/<provider>/<identity_user_id>")
 @auth.login_required
+@records("identity_unlinked", lambda kw: {"provider": kw["provider"][:64]})
+@step_up_required
 def unlink_identity(provider: str, identity_user_id: str) -> Response:
     account = _account("identities", "profile")
     return _answer(linking.unlink(account, provider, identity_user_id))
@@ -178,6 +191,7 @@ def get_pending_link() -> Response:
 
 @bp.post("/me/link")
 @auth.login_required
+@records("identity_linked")
 def confirm_link() -> Response:
     account = _account("identities", "profile")
     body = parse(LinkRequest, _json_body())
@@ -205,6 +219,8 @@ def get_enrollments() -> Response:
 
 @bp.delete("/me/multifactor/<provider>")
 @auth.login_required
+@records("mfa_removed", lambda kw: {"provider": kw["provider"][:64]})
+@step_up_required
 def delete_multifactor(provider: str) -> Response:
     mfa.remove_provider(_account("mfa"), provider)
     return Response(status=204)
@@ -220,6 +236,7 @@ def list_device_credentials() -> Response:
 
 @bp.post("/me/device-credentials")
 @auth.login_required
+@records("device_key_registered")
 def create_device_credential() -> Response:
     account = _account("devices")
     registration = parse(DeviceRegistration, _json_body())
@@ -228,6 +245,67 @@ def create_device_credential() -> Response:
 
 @bp.delete("/me/device-credentials/<credential_id>")
 @auth.login_required
+@records("device_key_revoked")
+@step_up_required
 def delete_device_credential(credential_id: str) -> Response:
     devices.revoke(_account("devices"), credential_id)
     return Response(status=204)
+
+
+# --- signed-in sessions -----------------------------------------------------------------
+
+def _sessions() -> UserSessions:
+    _signed_in()
+    found = sessions_of_current_user()
+    if found is None:
+        raise auth.login_problem(silent=False)
+    return found
+
+
+@bp.get("/me/sessions")
+@auth.login_required
+def list_sessions() -> Response:
+    return _answer(signed_in_sessions.listing(_sessions()))
+
+
+@bp.delete("/me/sessions/<session_id>")
+@auth.login_required
+@records("session_ended")
+@step_up_required
+def end_session(session_id: str) -> Response:
+    return _answer(signed_in_sessions.end(_sessions(), session_id))
+
+
+@bp.post("/me/sessions/sign-out-others")
+@auth.login_required
+@records("other_sessions_ended")
+@step_up_required
+def sign_out_others() -> Response:
+    return _answer(signed_in_sessions.end_others(_sessions()))
+
+
+# --- activity ---------------------------------------------------------------------------
+
+@bp.get("/me/activity")
+@auth.login_required
+def get_activity() -> Response:
+    user = _signed_in()
+    before, limit = activity_log.query(request.args)
+    return _answer(activity_log.page(*read_activity(user.user_id, before=before, limit=limit)))
+
+
+# --- your data --------------------------------------------------------------------------
+
+@bp.get("/me/export")
+@auth.login_required
+def export_data() -> Response:
+    account = _account("profile")
+    user = _signed_in()
+    everything = data_export.export(
+        account, _sessions(),
+        read_activity(user.user_id, before=None, limit=data_export.ACTIVITY_LIMIT),
+        with_enrollments=not missing_scopes("mfa", user.scopes))
+    response = _answer(everything)
+    response.headers["Content-Disposition"] = (
+        'attachment; filename="account-data.json"')
+    return response

@@ -41,6 +41,11 @@ AUTH_CODES: dict[str, str] = {
     "consent_required": "A silent sign-in needs the user's consent at the tenant.",
     "interaction_required": "A silent sign-in needs the user at the tenant's page.",
     "authorization_failed": "The tenant answered the sign-in with another error.",
+    "reauthentication_required": "A sensitive change needs a sign-in at most `max_age`"
+    " seconds old: sign in again at `reauth_url`; nothing was changed.",
+    "reauthentication_other_user": "The re-authentication signed in another user: refused,"
+    " the session is unchanged.",
+    "reauthentication_session_changed": "The session ended or changed while re-authenticating.",
 }
 
 #: The account API (app.selfservice).
@@ -65,6 +70,8 @@ SELFSERVICE_CODES: dict[str, str] = {
     "rate_limited": "Too many requests to the tenant; retry after `retry_after` seconds.",
     "tenant_unavailable": "The tenant did not answer usefully after retries.",
     "write_outcome_unknown": "A change was sent but no answer came: reload and check.",
+    "session_not_found": "No live session of this user has that id.",
+    "current_session": "That is this browser's own session: sign out instead.",
 }
 
 PROBLEM_CODES: dict[str, str] = {**WEB_CODES, **AUTH_CODES, **SELFSERVICE_CODES}

@@ -123,7 +123,8 @@ export class Api {
       // user gets a sentence of ours and a way on (ApiError.userMessage).
       const problem = data && typeof data === "object" ? data : { code: "unexpected_response" };
       if (!problem.code && problem.error) problem.code = problem.error;
-      if (response.status === 401) {
+      // A stale sign-in for a sensitive change is not a lost session (step-up.js).
+      if (response.status === 401 && problem.code !== "reauthentication_required") {
         const error = new LoginRequired(401, { code: "login_required", ...problem });
         if (!quiet) this.onLoginRequired(error);
         throw error;

@@ -16,6 +16,8 @@ export const VIEWS = [
   },
   { name: "security", tag: "ss-security-view", feature: "mfa", data: () => ["/api/me/enrollments"] },
   { name: "devices", tag: "ss-devices-view", feature: "devices", data: () => ["/api/me/device-credentials"] },
+  { name: "sessions", tag: "ss-sessions-view", feature: "sessions", data: () => ["/api/me/sessions"] },
+  { name: "activity", tag: "ss-activity-view", feature: "activity", data: () => ["/api/me/activity"] },
 ];
 
 export const DEFAULT_VIEW = "profile";

@@ -24,6 +24,8 @@ import "./views/metadata.js";
 import "./views/linked-accounts.js";
 import "./views/security.js";
 import "./views/devices.js";
+import "./views/sessions.js";
+import "./views/activity.js";
 
 // This file lives at <base>/static/js/; its URL tells where the BFF is.
 const SCRIPT_BASE = new URL("../../", import.meta.url);

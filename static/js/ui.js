@@ -2,6 +2,7 @@
 
 import { h } from "./dom.js";
 import { t } from "./messages.js";
+import { resumeSensitive } from "./step-up.js";
 
 /** A polite busy indicator; the container gets aria-busy while it shows. */
 export function loading(label = t("state.loading")) {
@@ -107,6 +108,10 @@ export class View extends HTMLElement {
     this.body.replaceChildren(loading());
     try {
       this.body.replaceChildren(...present(this.render(await this.load())));
+      if (!this.resumeChecked) {
+        this.resumeChecked = true;
+        resumeSensitive(this); // an action that waited for a re-authentication (step-up.js)
+      }
     } catch (error) {
       if (error && error.code === "login_required") return; // the app takes over
       this.body.replaceChildren(failure(error, () => this.run()));

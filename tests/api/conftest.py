@@ -73,13 +73,17 @@ class ApiSession(requests.Session):
 
 @pytest.fixture
 def new_api(bff_server, hooks) -> Callable[..., ApiSession]:
-    """`new_api(username, password)`: another signed-in client (another tab or browser)."""
+    """`new_api(username, password, user_agent=None)`: another signed-in client (another
+    tab or browser; `user_agent` is its User-Agent header)."""
 
     from tests.support.login import sign_in
 
     def make(username: str = "alice@example.com",
-             password: str = "alice-demo-password") -> ApiSession:
+             password: str = "alice-demo-password", *,
+             user_agent: str | None = None) -> ApiSession:
         session = ApiSession(bff_server.url)
+        if user_agent:
+            session.headers["User-Agent"] = user_agent
         done = sign_in(session, bff_server.url, username=username, password=password)
         assert done.status_code == 200 and done.url.startswith(bff_server.url), done.url
         assert session.get("/bff/user").status_code == 200

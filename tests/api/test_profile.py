@@ -99,11 +99,14 @@ def test_openapi_document_lists_every_path_and_code(api):
         "/api/me/identities/{provider}/{identity_user_id}", "/api/me/link",
         "/api/me/enrollments", "/api/me/multifactor/{provider}", "/api/me/device-credentials",
         "/api/me/device-credentials/{credential_id}",
+        "/api/me/sessions", "/api/me/sessions/{session_id}", "/api/me/sessions/sign-out-others",
+        "/api/me/activity", "/api/me/export",
     }
     problem = document["paths"]["/api/me"]["get"]["responses"]["default"]["content"][
         "application/problem+json"]["schema"]["$ref"].rsplit("/", 1)[1]
     codes = document["components"]["schemas"][problem]["properties"]["code"]["enum"]
     for code in ("feature_unavailable", "conflict", "invalid_metadata", "main_identity",
                  "identity_not_found", "no_pending_link", "unknown_provider", "device_exists",
-                 "rate_limited", "tenant_unavailable", "write_outcome_unknown"):
+                 "rate_limited", "tenant_unavailable", "write_outcome_unknown",
+                 "reauthentication_required", "session_not_found", "current_session"):
         assert code in codes

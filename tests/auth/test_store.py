@@ -238,3 +238,40 @@ def test_the_sqlite_file_is_private_and_in_wal_mode(tmp_path):
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         store.close()
+
+
+def test_a_capped_log_keeps_the_newest_entries_newest_first(store):
+    now = time.time()
+    for index in range(7):
+        store.log_append("log:a", {"n": index}, at=now + index / 100, cap=5, max_age=60)
+    store.log_append("log:b", {"n": 99}, at=now, cap=5, max_age=60)
+    newest = store.log_read("log:a", before=None, limit=10)
+    assert [entry["n"] for _, entry in newest] == [6, 5, 4, 3, 2]
+    assert [at for at, _ in newest] == sorted((at for at, _ in newest), reverse=True)
+    # Paging: strictly before the last entry's time.
+    first = store.log_read("log:a", before=None, limit=2)
+    rest = store.log_read("log:a", before=first[-1][0], limit=10)
+    assert [e["n"] for _, e in first + rest] == [6, 5, 4, 3, 2]
+    assert [e["n"] for _, e in store.log_read("log:b", before=None, limit=10)] == [99]
+
+
+def test_a_capped_log_keeps_equal_entries_apart(store):
+    now = time.time()
+    store.log_append("log:same", {"action": "x"}, at=now, cap=5, max_age=60)
+    store.log_append("log:same", {"action": "x"}, at=now + 0.001, cap=5, max_age=60)
+    assert len(store.log_read("log:same", before=None, limit=10)) == 2
+
+
+def test_capped_log_entries_older_than_their_age_limit_are_gone(store):
+    now = time.time()
+    store.log_append("log:old", {"n": "old"}, at=now - 100, cap=5, max_age=50)
+    assert store.log_read("log:old", before=None, limit=10) == []
+    store.log_append("log:old", {"n": "short"}, at=now, cap=5, max_age=0.3)
+    store.log_append("log:old", {"n": "long"}, at=now, cap=5, max_age=60)
+    assert {e["n"] for _, e in store.log_read("log:old", before=None, limit=10)} == {
+        "short", "long"}
+    deadline = time.monotonic() + 5
+    while len(store.log_read("log:old", before=None, limit=10)) != 1:
+        assert time.monotonic() < deadline, "the short-lived entry did not expire"
+        time.sleep(0.05)
+    assert [e["n"] for _, e in store.log_read("log:old", before=None, limit=10)] == ["long"]

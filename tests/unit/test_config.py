@@ -20,7 +20,7 @@ def _clean_environment(monkeypatch, tmp_path):
                  "REDIS_CLUSTER_NODES", "DATA_DIR", "SESSION_DIR",
                  "EMBED_ALLOWED_ORIGINS", "METADATA_SCHEMA", "SESSION_IDLE_TIMEOUT",
                  "SESSION_ABSOLUTE_TIMEOUT", "HTTP_TIMEOUT", "AUTH_TRANSACTION_TTL",
-                 "ALLOW_INSECURE_HTTP"):
+                 "ALLOW_INSECURE_HTTP", "STEP_UP_MAX_AGE", "ACTIVITY_RETENTION_DAYS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -39,6 +39,8 @@ def test_defaults_for_a_hosted_tenant():
     assert settings.public_url == "http://localhost:8000"
     assert (settings.idle_timeout, settings.absolute_timeout) == (30 * 60, 12 * 60 * 60)
     assert (settings.http_timeout, settings.transaction_ttl) == (10.0, 5 * 60)
+    assert settings.step_up_max_age == 300
+    assert settings.activity_retention_days == 90
 
 
 def test_local_tenant_url_is_allowed_on_loopback():
@@ -64,6 +66,9 @@ def test_local_tenant_url_is_allowed_on_loopback():
          "EMBED_ALLOWED_ORIGINS"),
         ("METADATA_SCHEMA", "/nonexistent/schema.json", "METADATA_SCHEMA"),
         ("SESSION_IDLE_TIMEOUT", "-5", "SESSION_IDLE_TIMEOUT"),
+        ("STEP_UP_MAX_AGE", "five minutes", "STEP_UP_MAX_AGE"),
+        ("STEP_UP_MAX_AGE", "0", "STEP_UP_MAX_AGE"),
+        ("ACTIVITY_RETENTION_DAYS", "ninety", "whole number of days"),
     ],
 )
 def test_bad_value_names_the_variable(name, value, named):

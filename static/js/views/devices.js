@@ -4,6 +4,7 @@
 import { formatDate, h } from "../dom.js";
 import * as keystore from "../keystore.js";
 import { t } from "../messages.js";
+import { sendSensitive } from "../step-up.js";
 import { View, alert, confirmDialog, empty } from "../ui.js";
 
 class DevicesView extends View {
@@ -112,6 +113,11 @@ class DevicesView extends View {
     }
   }
 
+  /** After revoking (now, or resumed after a re-authentication): this browser's key goes. */
+  async afterSensitive({ current }) {
+    if (current) await keystore.remove(this.localId);
+  }
+
   async revoke(credential, name, current) {
     const ok = await confirmDialog(this, {
       title: t("devices.revokeTitle", { name }),
@@ -120,8 +126,9 @@ class DevicesView extends View {
     });
     if (!ok) return;
     try {
-      await this.ctx.api.send("DELETE", `/api/me/device-credentials/${encodeURIComponent(credential.id)}`);
-      if (current) await keystore.remove(this.localId);
+      const path = `/api/me/device-credentials/${encodeURIComponent(credential.id)}`;
+      if (!(await sendSensitive(this, { method: "DELETE", path, what: "device-revoked", current, label: t("devices.revokeTitle", { name }) }))) return;
+      await this.afterSensitive({ current });
       this.ctx.emit("saved", { what: "device-revoked", id: credential.id });
       await this.run();
       this.ctx.announce(t("devices.revoked", { name }));

@@ -3,6 +3,7 @@
 
 import { formatDate, h } from "../dom.js";
 import { t } from "../messages.js";
+import { sendSensitive } from "../step-up.js";
 import { View, alert, confirmDialog, empty } from "../ui.js";
 import { providerName } from "./providers.js";
 
@@ -151,7 +152,7 @@ class LinkedAccountsView extends View {
     if (!ok) return;
     try {
       const path = `/api/me/identities/${encodeURIComponent(identity.provider)}/${encodeURIComponent(identity.user_id)}`;
-      await this.ctx.api.send("DELETE", path);
+      if (!(await sendSensitive(this, { method: "DELETE", path, what: "unlink", label: t("links.unlinkTitle", { name }) }))) return;
       this.ctx.emit("saved", { what: "unlink", provider: identity.provider });
       await this.run();
       this.ctx.announce(t("links.unlinked", { name }));

@@ -67,6 +67,11 @@ class ProfileView extends View {
               : String(value)),
           ])))
         : null,
+      h("section", { class: "card", "aria-labelledby": "export-title" },
+        h("h2", { id: "export-title" }, t("export.title")),
+        h("p", { class: "muted" }, t("export.text")),
+        h("a", { class: "button", href: this.ctx.href("/api/me/export"), download: "account-data.json" },
+          t("export.download"))),
     ];
   }
 

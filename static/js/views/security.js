@@ -3,6 +3,7 @@
 
 import { formatDate, h } from "../dom.js";
 import { has, t } from "../messages.js";
+import { sendSensitive } from "../step-up.js";
 import { View, alert, confirmDialog, empty } from "../ui.js";
 
 /** The provider DELETE /api/me/multifactor/<provider> takes for an enrollment. */
@@ -64,7 +65,8 @@ class SecurityView extends View {
     });
     if (!ok) return;
     try {
-      await this.ctx.api.send("DELETE", `/api/me/multifactor/${encodeURIComponent(providerOf(enrollment))}`);
+      const path = `/api/me/multifactor/${encodeURIComponent(providerOf(enrollment))}`;
+      if (!(await sendSensitive(this, { method: "DELETE", path, what: "mfa", label: t("security.removeTitle", { name: label }) }))) return;
       this.ctx.emit("saved", { what: "mfa", provider: providerOf(enrollment) });
       await this.run();
       this.ctx.announce(t("security.removed", { name: label }));
