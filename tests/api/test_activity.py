@@ -68,8 +68,8 @@ def test_every_change_writes_exactly_one_entry(make_bff, store_env, new_api):
 
 def test_failed_refused_and_unknown_outcomes(make_bff, new_api, hooks):
     make_bff(STEP_UP_MAX_AGE=str(MAX_AGE), HTTP_TIMEOUT="1")
-    signed_in_at = time.time()
     api = new_api()
+    signed_in_at = time.time()  # after the sign-in: its `auth_time` is at the second factor
     assert api.delete("/api/me/multifactor/sms").status_code == 400
     hooks.faults(path="/api/v2/users/", method="PATCH", drop=True, times=1)
     assert api.patch("/api/me/metadata", json={"visits": 1}).json()["code"] == \

@@ -86,8 +86,8 @@ def test_sign_out_others_keeps_only_this_one(two_browsers, new_api):
 
 def test_ending_a_session_needs_a_recent_sign_in(make_bff, new_api):
     make_bff(STEP_UP_MAX_AGE=str(MAX_AGE))
-    signed_in_at = time.time()
     firefox = new_api(user_agent=FIREFOX)
+    signed_in_at = time.time()  # after the sign-in: its `auth_time` is at the second factor
     safari = new_api(user_agent=SAFARI)
     [_, other] = firefox.get("/api/me/sessions").json()["sessions"]
     wait_until_stale(signed_in_at)

@@ -14,7 +14,7 @@ from tests.api.conftest import ALICE_ID
 from tests.api.test_mfa_and_devices import public_key_pem
 from tests.auth.test_link import start_link
 from tests.support.login import sign_in
-from tests.support.tenant import parse_forms, submit_form
+from tests.support.tenant import answer_second_factor, parse_forms, submit_form
 
 #: Small enough for a test to outwait, large enough for three calls after a re-auth
 #: (`auth_time` has whole seconds).
@@ -131,6 +131,7 @@ def test_a_reauth_token_older_than_max_age_is_refused(stale_bff, new_api, hooks,
     page = api.get("/reauth", params={"returnTo": "/devices"})
     answer = submit_form(api, page, allow_redirects=True, username="alice@example.com",
                          password="alice-demo-password")
+    answer = answer_second_factor(api, answer)  # the tenant asks her authenticator code
     assert answer.status_code == 400, answer.text[:300]
     assert "max_age" in answer.text
     assert api.get("/bff/user").status_code == 200
