@@ -26,7 +26,8 @@ def _rows(data_dir) -> dict[str, float | None]:
 def test_the_sweep_removes_expired_sessions_and_grants_only(make_bff, bff_server, bff_env, hooks):
     # Short timeouts, yet long enough that the second session is still live when the
     # test looks at the rows on a loaded machine.
-    app = make_bff(SESSION_IDLE_TIMEOUT="3", SESSION_ABSOLUTE_TIMEOUT="4")
+    app = make_bff(SESSION_TYPE="sqlite",  # the sweeper is the SQLite store's
+                   SESSION_IDLE_TIMEOUT="3", SESSION_ABSOLUTE_TIMEOUT="4")
     store = app.extensions["selfserve.auth"].store
 
     with requests.Session() as old:
@@ -49,8 +50,8 @@ def test_the_sweep_removes_expired_sessions_and_grants_only(make_bff, bff_server
 
 
 def test_each_process_sweeps_in_one_background_thread(make_bff, tmp_path):
-    make_bff()
-    make_bff()
+    make_bff(SESSION_TYPE="sqlite")
+    make_bff(SESSION_TYPE="sqlite")
     sweepers = [t for t in threading.enumerate() if t.name == "selfserve-store-sweeper"]
     assert len(sweepers) == 1 and sweepers[0].daemon
     store = SqliteStore.in_folder(str(tmp_path / "other"))

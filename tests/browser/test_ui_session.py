@@ -14,9 +14,9 @@ from tests.support.store import forget_sessions
 pytestmark = pytest.mark.browser
 
 
-def end_server_sessions(data_dir) -> None:
+def end_server_sessions(app) -> None:
     """What an idle timeout or a restart without the store does: the server forgets the session."""
-    forget_sessions(data_dir)
+    forget_sessions(app)
 
 
 def test_a_session_ending_mid_edit_renews_and_keeps_the_unsaved_edit(alice_page, ui_bff,
@@ -25,7 +25,7 @@ def test_a_session_ending_mid_edit_renews_and_keeps_the_unsaved_edit(alice_page,
     uid = user_id(page)
     open_view(page, "Preferences")
     page.get_by_label("theme", exact=True).fill("midnight")
-    end_server_sessions(ui_bff.session_dir)
+    end_server_sessions(ui_bff)
 
     page.get_by_role("button", name="Save changes").click()
 

@@ -34,7 +34,7 @@ def bff_records(caplog) -> str:
 
 def test_no_secret_is_logged_at_debug(make_bff, bff_env, bff_server, hooks, caplog):
     caplog.set_level(logging.DEBUG)
-    make_bff()
+    make_bff(SESSION_TYPE="sqlite")  # the store's file is read below
     bff_url = bff_server.url
     session_dir = Path(bff_env["DATA_DIR"])
     hooks.settings(access_token_ttl=4)

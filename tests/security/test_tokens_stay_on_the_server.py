@@ -43,7 +43,7 @@ def seen_by_browser(responses: list[requests.Response]) -> str:
 
 @pytest.mark.parametrize("flow", ["code", "implicit"])
 def test_no_token_in_anything_the_browser_receives(make_bff, bff_env, bff_server, hooks, flow):
-    make_bff(AUTH0_FLOW=flow)
+    make_bff(AUTH0_FLOW=flow, SESSION_TYPE="sqlite")  # the store's file is read below
     bff_url = bff_server.url
     responses: list[requests.Response] = []
     with requests.Session() as http:

@@ -42,10 +42,21 @@ def session_keys(data_dir: str | Path) -> list[str]:
     return [key for key in live_rows(data_dir) if key.startswith("session:")]
 
 
-def forget_sessions(data_dir: str | Path) -> None:
-    """What an idle timeout or a wiped store does: every flask-session record goes."""
-    with sqlite3.connect(database(data_dir)) as conn:
-        conn.execute("DELETE FROM entries WHERE key LIKE 'session:%'")
+def forget_sessions(app) -> None:
+    """What an idle timeout or a wiped store does: every flask-session record of the BFF
+    `app` goes, on whichever store it runs (SQLite's file, or its Redis)."""
+    settings = app.extensions["selfserve.settings"]
+    if settings.session_type == "sqlite":
+        with sqlite3.connect(database(settings.data_dir)) as conn:
+            conn.execute("DELETE FROM entries WHERE key LIKE 'session:%'")
+        return
+    import redis
+
+    from app.auth.store_redis import PREFIX
+
+    client = redis.from_url(settings.redis_url)
+    for key in client.scan_iter(match=PREFIX + "session:*"):
+        client.delete(key)
 
 
 def footprint(data_dir: str | Path) -> tuple[int, int]:
