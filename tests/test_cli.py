@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from dotenv import dotenv_values
 from app.check import run_checks
 from app.config import load_settings
 from tests.support.login import sign_in
-from tests.support.servers import free_port
+from tests.support.servers import free_port, redis_command
 from tests.support.waiting import Stopped, wait_for_http, wait_until
 
 SELFSERVE = [sys.executable, "-m", "app.cli"]
@@ -222,12 +221,6 @@ def _wait_until(what: str, ready, procs: list[subprocess.Popen], seconds: float 
     wait_until(check, what, seconds)
 
 
-def _redis_answers(port: int) -> bool:
-    with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-        connection.sendall(b"PING\r\n")
-        return connection.recv(16).startswith(b"+PONG")
-
-
 def _stop_group(proc: subprocess.Popen) -> None:
     """End a command's whole process group (gunicorn's workers, bash and all)."""
     if proc.poll() is None:
@@ -267,7 +260,8 @@ def test_the_readme_three_process_setup_signs_alice_in(tmp_path):
             tenant_url + "/.well-known/openid-configuration", timeout=2).ok
             and (tmp_path / ".env").exists(), procs)
         start(commands[1])
-        _wait_until("redis-server", lambda: _redis_answers(redis_port), procs)
+        _wait_until("redis-server", lambda: redis_command(
+            redis_port, b"PING").startswith(b"+PONG"), procs)
         start(commands[2])
         _wait_until("the BFF under gunicorn", lambda: requests.get(
             bff_url + "/readyz", timeout=2).status_code == 200, procs)

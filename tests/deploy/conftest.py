@@ -21,7 +21,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,18 +99,16 @@ class Gunicorn:
                                     timeout=TIMEOUT, allow_redirects=False, **kwargs)
         return probe_id, response
 
-    def pids(self, probe_ids: Iterable[str], wait: float = 5) -> dict[str, int]:
+    def pids(self, probe_ids: Iterable[str], wait: float = 30) -> dict[str, int]:
         """The worker pid that answered each probe. A worker writes its access line just
-        after the response, so wait a little for the last ones."""
+        after the response, so wait for the last ones."""
         wanted = set(probe_ids)
-        deadline = time.monotonic() + wait
-        while True:
+
+        def all_logged() -> dict[str, int]:
             found = {e.probe: e.pid for e in self.access() if e.probe in wanted}
-            if len(found) == len(wanted) or time.monotonic() > deadline:
-                missing = wanted - set(found)
-                assert not missing, f"no access log line for probes {missing}"
-                return found
-            time.sleep(0.05)
+            return found if len(found) == len(wanted) else {}
+
+        return wait_until(all_logged, f"access log lines for probes {sorted(wanted)}", wait)
 
     def worker_pids(self) -> set[int]:
         return {int(pid) for pid in _BOOT_LINE.findall(self.log_text())}

@@ -60,7 +60,7 @@ def _binary(name: str) -> str:
     return binary
 
 
-def _redis_command(port: int, command: bytes, timeout: float = 0.5) -> bytes:
+def redis_command(port: int, command: bytes, timeout: float = 0.5) -> bytes:
     """One inline command to a Redis on 127.0.0.1:`port`; its reply's first bytes."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(command + b"\r\n")
@@ -84,7 +84,7 @@ class RedisServer:
         def pong() -> bool:
             if self._proc.poll() is not None:
                 raise Stopped(f"redis-server exited ({self._proc.returncode})")
-            return _redis_command(self.port, b"PING", timeout=2).startswith(b"+PONG")
+            return redis_command(self.port, b"PING", timeout=2).startswith(b"+PONG")
 
         try:
             wait_until(pong, f"redis-server on port {self.port}")
@@ -139,7 +139,7 @@ class RedisClusterServers:
 
     def _wait_until_ok(self, wait: float) -> None:
         def all_ok() -> bool:
-            return all("cluster_state:ok" in _redis_command(node.port, b"CLUSTER INFO", timeout=2)
+            return all("cluster_state:ok" in redis_command(node.port, b"CLUSTER INFO", timeout=2)
                        .decode(errors="replace") for node in self.nodes)
 
         wait_until(all_ok, f"the Redis cluster on ports {[n.port for n in self.nodes]}"
