@@ -31,6 +31,15 @@ CURRENT_USER_SCOPES = (
     "create:current_user_device_credentials",
     "delete:current_user_device_credentials",
 )
+#: The My Account API's scopes (audience `https://{domain}/me/`); the default request.
+MY_ACCOUNT_SCOPES = (
+    "read:me:authentication_methods",
+    "create:me:authentication_methods",
+    "update:me:authentication_methods",
+    "delete:me:authentication_methods",
+    "read:me:factors",
+)
+MY_ACCOUNT_MODES = ("auto", "off")
 FLOWS = ("code", "implicit")
 SESSION_TYPES = ("sqlite", "redis")
 MIN_SECRET_KEY_LENGTH = 32
@@ -67,6 +76,9 @@ class Settings:
     link_connections: tuple[str, ...] = DEFAULT_LINK_CONNECTIONS  # connections /link/ accepts
     step_up_max_age: int = 300  # seconds a sign-in counts as recent for a sensitive change
     activity_retention_days: int = 90  # days an activity log entry is kept
+    # AUTH0_MYACCOUNT: "auto" gets a My Account API token when the tenant grants one; "off".
+    my_account: str = "auto"
+    my_account_scopes: tuple[str, ...] = MY_ACCOUNT_SCOPES
     # ALLOW_INSECURE_HTTP=1: a plain-http PUBLIC_URL on a non-loopback host (a lab only).
     allow_insecure_http: bool = False
 
@@ -79,6 +91,11 @@ class Settings:
     def audience(self) -> str:
         """The Management API audience, `https://{domain}/api/v2/`."""
         return self.issuer + "api/v2/"
+
+    @property
+    def my_account_audience(self) -> str:
+        """The My Account API audience, `https://{domain}/me/`."""
+        return self.issuer + "me/"
 
     @property
     def secure_cookies(self) -> bool:
@@ -201,6 +218,22 @@ def _cluster_nodes(raw: str) -> tuple[tuple[str, int], ...]:
     return tuple(nodes)
 
 
+def _my_account(values: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
+    mode = (values.get("AUTH0_MYACCOUNT") or "auto").strip().lower() or "auto"
+    if mode not in MY_ACCOUNT_MODES:
+        raise ConfigError(f"AUTH0_MYACCOUNT={mode!r} is unknown: use auto (a My Account API"
+                          " token when the tenant grants one) or off.")
+    raw = (values.get("AUTH0_MYACCOUNT_SCOPES") or "").replace(",", " ").split()
+    scopes = tuple(dict.fromkeys(raw)) or MY_ACCOUNT_SCOPES
+    unknown = [s for s in scopes if s not in MY_ACCOUNT_SCOPES]
+    if unknown:
+        raise ConfigError(
+            f"AUTH0_MYACCOUNT_SCOPES holds {', '.join(unknown)}, which is not a My Account"
+            f" API scope; choose from: {' '.join(MY_ACCOUNT_SCOPES)}."
+        )
+    return mode, scopes
+
+
 def read_environment(env: Mapping[str, str] | None = None, dotenv_path: str = ".env") -> dict:
     """The effective variables: `.env` first, the process environment over it, `env` over both."""
     merged: dict[str, str] = {}
@@ -244,6 +277,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f" choose from: {' '.join(CURRENT_USER_SCOPES)}."
         )
 
+    my_account, my_account_scopes = _my_account(values)
     allow_insecure_http = _flag(values, "ALLOW_INSECURE_HTTP")
     public_url = _public_url(values, allow_insecure_http)
 
@@ -309,6 +343,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         step_up_max_age=_positive_int(values, "STEP_UP_MAX_AGE", Settings.step_up_max_age),
         activity_retention_days=_positive_int(values, "ACTIVITY_RETENTION_DAYS",
                                               Settings.activity_retention_days, unit="days"),
+        my_account=my_account,
+        my_account_scopes=my_account_scopes,
     )
 
 

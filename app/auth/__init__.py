@@ -8,11 +8,13 @@ import-linter contract in pyproject.toml holds that in CI).
 
 from flask import Flask
 
+from ..config import MY_ACCOUNT_SCOPES
 from .activity import ACTIONS as ACTIVITY_ACTIONS
 from .activity import OUTCOMES as ACTIVITY_OUTCOMES
 from .activity import read_for as read_activity
 from .activity import record_now as record_activity
 from .features import FEATURE_LABELS, FEATURES, features_for, missing_scopes
+from .my_account import MyAccountAccess, my_account_access
 from .services import shared_store
 from .session import (
     PendingLink,
@@ -38,6 +40,8 @@ __all__ = [
     "FEATURES",
     "FEATURE_LABELS",
     "LockTimeout",
+    "MY_ACCOUNT_SCOPES",
+    "MyAccountAccess",
     "PendingLink",
     "SignedInSession",
     "SignedInUser",
@@ -53,6 +57,7 @@ __all__ = [
     "login_problem",
     "login_required",
     "missing_scopes",
+    "my_account_access",
     "pending_link",
     "read_activity",
     "read_with_session",

@@ -110,9 +110,15 @@ class TenantClient:
             code_verifier=code_verifier,
         )
 
-    def refresh(self, refresh_token: str) -> dict[str, Any]:
-        """Use a refresh token; the answer may carry a new (rotated) refresh token."""
-        return self._token_request(grant_type="refresh_token", refresh_token=refresh_token)
+    def refresh(self, refresh_token: str, *, audience: str | None = None,
+                scope: str | None = None) -> dict[str, Any]:
+        """Use a refresh token; the answer may carry a new (rotated) refresh token.
+
+        With `audience` (and `scope`) it is Auth0's multi-resource refresh: an access token
+        for another API of the application's refresh token policy."""
+        extra = {k: v for k, v in (("audience", audience), ("scope", scope)) if v}
+        return self._token_request(grant_type="refresh_token", refresh_token=refresh_token,
+                                   **extra)
 
     def _token_request(self, **params: Any) -> dict[str, Any]:
         self.metadata()

@@ -90,11 +90,14 @@ class TokenValidator:
         return claims
 
     def access_token(
-        self, raw: str, *, sub: str, from_token_endpoint: bool = True
+        self, raw: str, *, sub: str, from_token_endpoint: bool = True,
+        audience: str | None = None,
     ) -> dict[str, Any]:
-        """Validate a Management API access token issued to this client for user `sub`."""
+        """Validate an access token issued to this client for user `sub`, for the
+        Management API or, with `audience`, for another of the tenant's APIs (My Account)."""
         claims = self._decode(
-            raw, audience=self.api_audience, what="access token", trusted=from_token_endpoint
+            raw, audience=audience or self.api_audience, what="access token",
+            trusted=from_token_endpoint,
         )
         if claims["sub"] != sub:
             raise InvalidToken("access token: sub differs from the ID token's")

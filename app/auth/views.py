@@ -25,7 +25,17 @@ from ..web import csrf, embed
 from ..web.problems import Problem, problem_response, wants_json
 from ..web.security import no_store
 from ..web.spa import view_path
-from . import account_switch, activity, flow, logout, session, step_up, transactions
+from . import (
+    account_switch,
+    activity,
+    flow,
+    grants,
+    logout,
+    my_account,
+    session,
+    step_up,
+    transactions,
+)
 from .features import features_for, missing_scopes_for
 from .oauth_client import SignInServiceError
 from .services import services
@@ -223,16 +233,25 @@ def _signed_in_user() -> session.SignedInUser | None:
 
 
 def _session_body(user: session.SignedInUser) -> Response:
+    status = _my_account_status(user)
+    sign_in_methods, sign_in_methods_missing = my_account.sign_in_methods_feature(status)
     return jsonify(
         signed_in=True,
         user=user.claims,
         scopes=sorted(user.scopes),
-        features=features_for(user.scopes),
-        missing_scopes=missing_scopes_for(user.scopes),
+        features={**features_for(user.scopes), "sign_in_methods": sign_in_methods},
+        missing_scopes={**missing_scopes_for(user.scopes),
+                        "sign_in_methods": sign_in_methods_missing},
         expires_at=int(user.expires_at),
         logout_url=url_for("auth.logout_view"),
         csrf_header=csrf.HEADER,
+        my_account=status,
     )
+
+
+def _my_account_status(user: session.SignedInUser) -> dict:
+    grant = grants.load(services().store, user.session_id) or {}
+    return my_account.status_of(grant.get("my_account"), services().settings.my_account)
 
 
 def _start(kind: str, **kwargs) -> Response:

@@ -396,14 +396,16 @@ class ProblemDetails(ResponseBody):
     etag: str | None = Field(None, description="`conflict`: the newest metadata's tag.")
     tenant_message: str | None = None
     copied_keys: list[str] | None = None
+    reason: str | None = Field(None, description="`my_account_unavailable`: `off`,"
+                               " `not_granted` or `unavailable`.")
 
 
 def document_models() -> list[tuple[type[BaseModel], Literal["validation", "serialization"]]]:
     requests = [DeviceRegistration, MetadataChanges, LinkRequest]
     responses = [ProblemDetails, Profile, MetadataView, MetadataSaved, Identities,
                  IdentityList, PendingLinkView, Linked, Enrollments, DeviceCredentials]
-    from . import safety_models  # imports this module: read here, not at the top
+    from . import safety_models, sign_in_models  # import this module: read here
 
-    responses += safety_models.DOCUMENTED
+    responses += safety_models.DOCUMENTED + sign_in_models.DOCUMENTED
     return ([(m, "validation") for m in requests]
             + [(m, "serialization") for m in responses])

@@ -72,6 +72,10 @@ SELFSERVICE_CODES: dict[str, str] = {
     "write_outcome_unknown": "A change was sent but no answer came: reload and check.",
     "session_not_found": "No live session of this user has that id.",
     "current_session": "That is this browser's own session: sign out instead.",
+    "my_account_unavailable": "No My Account API token for this sign-in (`reason`:"
+    " `off`, `not_granted`, `unavailable`; `detail` says why).",
+    "insufficient_scope": "The My Account API token lacks the scope this needs"
+    " (`missing_scopes`).",
 }
 
 PROBLEM_CODES: dict[str, str] = {**WEB_CODES, **AUTH_CODES, **SELFSERVICE_CODES}

@@ -1,0 +1,55 @@
+"""Response bodies of the sign-in methods endpoints (issue 13), read through Auth0's My
+Account API. Part of `models.document_models`, so they are in `/api/openapi.json` like
+every other body. Key material (public keys, user handles, key ids) is never passed on."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from .models import ResponseBody
+
+METHOD_TYPES = ("password", "passkey", "webauthn-platform", "webauthn-roaming", "totp",
+                "phone", "email", "push-notification", "recovery-code")
+Usage = Literal["primary", "secondary"]
+
+
+class SignInMethod(ResponseBody):
+    """One way the user signs in, as the My Account API lists it (no key material)."""
+
+    model_config = ConfigDict(extra="ignore")  # public_key, user_handle, key_id: dropped
+
+    id: str = Field(description="Opaque; URL-encode it in a path.")
+    type: Literal[METHOD_TYPES]  # type: ignore[valid-type]
+    name: str | None = None
+    created_at: str | None = None
+    usage: list[Usage] = Field(default_factory=list)
+    confirmed: bool | None = None
+    email: str | None = None
+    phone_number: str | None = None
+    preferred_authentication_method: str | None = None
+    credential_device_type: str | None = None
+    credential_backed_up: bool | None = None
+    last_auth_at: str | None = None
+    user_agent: str | None = None
+
+
+class SignInMethods(ResponseBody):
+    methods: list[SignInMethod]
+
+
+class Factor(ResponseBody):
+    model_config = ConfigDict(extra="ignore")
+
+    type: str
+    usage: list[Usage] = Field(default_factory=list)
+
+
+class Factors(ResponseBody):
+    """The factors the tenant enables and this user may enroll."""
+
+    factors: list[Factor]
+
+
+DOCUMENTED = [SignInMethods, Factors]
