@@ -64,11 +64,13 @@ def test_fewer_granted_scopes_sign_in_and_show_which_features_are_off(bff, http,
     body = http.get(http.bff_url + "/bff/user", timeout=10).json()
     assert body["scopes"] == ["email", "openid", "profile", "read:current_user"]
     assert body["features"] == {"profile": True, "metadata": False, "identities": False,
-                                "mfa": False, "devices": False}
+                                "mfa": False, "devices": False,
+                                "sign_in_methods": False}
     assert body["missing_scopes"] == {
         "profile": [], "metadata": ["update:current_user_metadata"],
         "identities": ["update:current_user_identities"],
         "mfa": ["delete:current_user_metadata"],
         "devices": ["create:current_user_device_credentials",
                     "delete:current_user_device_credentials"],
+        "sign_in_methods": ["read:me:authentication_methods"],
     }
