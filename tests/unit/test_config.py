@@ -3,7 +3,7 @@
 import pytest
 
 from app import create_app
-from app.config import CURRENT_USER_SCOPES, ConfigError, load_settings
+from app.config import CURRENT_USER_SCOPES, MY_ACCOUNT_SCOPES, ConfigError, load_settings
 
 GOOD = {
     "AUTH0_DOMAIN": "example.eu.auth0.com",
@@ -175,3 +175,26 @@ def test_the_lab_opt_out_allows_plain_http_and_says_so():
 def test_the_opt_out_takes_only_a_yes_or_no():
     with pytest.raises(ConfigError, match="ALLOW_INSECURE_HTTP"):
         load_settings({**GOOD, "ALLOW_INSECURE_HTTP": "please"})
+
+
+def test_the_my_account_api_is_used_by_default_with_all_its_scopes():
+    settings = load_settings(GOOD)
+    assert settings.my_account == "auto"
+    assert settings.my_account_scopes == MY_ACCOUNT_SCOPES
+    assert settings.my_account_audience == settings.issuer + "me/"
+
+
+def test_my_account_can_be_turned_off_and_narrowed():
+    settings = load_settings({**GOOD, "AUTH0_MYACCOUNT": "off",
+                              "AUTH0_MYACCOUNT_SCOPES": "read:me:factors, read:me:factors"})
+    assert settings.my_account == "off"
+    assert settings.my_account_scopes == ("read:me:factors",)
+
+
+@pytest.mark.parametrize(("name", "value", "named"), [
+    ("AUTH0_MYACCOUNT", "sometimes", "AUTH0_MYACCOUNT='sometimes'"),
+    ("AUTH0_MYACCOUNT_SCOPES", "read:current_user", "read:current_user"),
+])
+def test_a_wrong_my_account_setting_is_refused_by_name(name, value, named):
+    with pytest.raises(ConfigError, match=named):
+        load_settings({**GOOD, name: value})
