@@ -200,5 +200,7 @@ def status_of(grant_record: Any, mode: str) -> dict[str, Any]:
 
 def sign_in_methods_feature(status: dict[str, Any]) -> tuple[bool, list[str]]:
     """(available, missing scopes) of the "sign_in_methods" feature for a `status_of`."""
-    missing = [] if SIGN_IN_METHODS_SCOPE in status["scopes"] else [SIGN_IN_METHODS_SCOPE]
+    # Only a token that was had can lack a scope; before it is asked for, nothing is known.
+    missing = ([SIGN_IN_METHODS_SCOPE] if status["available"]
+               and SIGN_IN_METHODS_SCOPE not in status["scopes"] else [])
     return bool(status["available"]) and not missing, missing

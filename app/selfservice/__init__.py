@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
 
     from . import metadata
     from .client import ManagementClient
+    from .my_account_client import MyAccountClient
     from .profile import ProfileCache
     from .store import KeyValueStore
     from .views import bp
@@ -34,6 +35,9 @@ def init_app(app: Flask) -> None:
     # Loaded and checked once: a file changed or gone later does not break requests.
     app.extensions["selfserve.metadata_schema"] = schema
     app.extensions["selfserve.management"] = ManagementClient(
+        settings.tenant_url, timeout=settings.http_timeout
+    )
+    app.extensions["selfserve.my_account"] = MyAccountClient(
         settings.tenant_url, timeout=settings.http_timeout
     )
     # The store app.auth opened for sessions (SQLite or Redis, per SESSION_TYPE).

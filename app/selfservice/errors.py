@@ -1,4 +1,4 @@
-"""Management API failures as problems a user can act on, with stable codes.
+"""Management and My Account API failures as problems a user can act on, with stable codes.
 
 Contract: `problem_for(error)` maps every `ManagementError` to an
 `app.web.problems.Problem`; the codes are registered in `app.web.problem_codes`
@@ -80,6 +80,10 @@ def problem_for(error: ManagementError) -> Problem:
             "Your sign-in is no longer accepted by the account service. Sign in again.",
             **login_problem(silent=True).extra,
         )
+    if error.status == 403 and op.scope is not None:  # the My Account API
+        return Problem(403, "insufficient_scope",
+                       f"The tenant did not grant this application {op.scope}.",
+                       missing_scopes=[op.scope])
     if error.status == 403 and error.error_code == "insufficient_scope":
         return feature_unavailable(op.feature, list(FEATURES[op.feature]))
     if error.status == 404 and op.user_scoped:

@@ -20,7 +20,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from app.auth import FEATURES
 
-from . import models, safety_models
+from . import models, safety_models, sign_in_models
 from .profile import TTL as PROFILE_TTL
 
 PROBLEM = "application/problem+json"
@@ -79,6 +79,26 @@ SESSIONS_DOC = (
     "The sessions of this account page only (each browser signed in here), not every"
     " application of the tenant: Auth0's own sessions need a Management API scope a"
     " user's token does not have. `id` is opaque (not the session's cookie or secret).")
+
+MY_ACCOUNT_DOC = (
+    " Read through Auth0's My Account API with the user's own `https://{domain}/me/`"
+    " token, which the BFF gets beside the Management API one and never hands to the"
+    " browser. Without it: 403 `my_account_unavailable` (`reason`: `off`, `not_granted`,"
+    " `unavailable`); without the scope: 403 `insufficient_scope`. The tenant's rate"
+    " limits are low (Free plan: 2 authentication-method calls a minute per user): expect"
+    " 429 `rate_limited` with `retry_after`.")
+
+SIGN_IN_ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "api.list_sign_in_methods", "GET", "/api/me/authentication-methods",
+        "How you sign in", "Your password, passkeys and second factors, without key"
+        " material." + MY_ACCOUNT_DOC, None, "sign-in methods", 200,
+        sign_in_models.SignInMethods),
+    Endpoint(
+        "api.list_factors", "GET", "/api/me/factors", "What you may add",
+        "The factors the tenant enables." + MY_ACCOUNT_DOC, None, "sign-in methods", 200,
+        sign_in_models.Factors),
+)
 
 SAFETY_ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
@@ -205,6 +225,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "devices", "devices", 204, None, problems={404: "`device_not_found`.", **STEP_UP},
         common_errors=WRITE_ERRORS, path_params=(("credential_id", "The key's id."),)),
     *SAFETY_ENDPOINTS,
+    *SIGN_IN_ENDPOINTS,
 )
 
 

@@ -35,7 +35,7 @@ from .linking import PendingLink
 from .models import DeviceRegistration, LinkRequest, MetadataChanges, dump, parse
 from .openapi import build_openapi
 from .services import activity as activity_log
-from .services import devices, linking, metadata, mfa, profile
+from .services import devices, linking, metadata, mfa, profile, sign_in_methods
 from .services import export as data_export
 from .services import sessions as signed_in_sessions
 from .services.account import Account
@@ -224,6 +224,29 @@ def get_enrollments() -> Response:
 def delete_multifactor(provider: str) -> Response:
     mfa.remove_provider(_account("mfa"), provider)
     return Response(status=204)
+
+
+# --- sign-in methods (the My Account API) ---------------------------------------------
+
+def _my_account() -> tuple[auth.MyAccountAccess, str]:
+    user = _signed_in()
+    return auth.my_account_access(), user.user_id
+
+
+@bp.get("/me/authentication-methods")
+@auth.login_required
+def list_sign_in_methods() -> Response:
+    access, user_id = _my_account()
+    client = current_app.extensions["selfserve.my_account"]
+    return _answer(sign_in_methods.methods(access, client, user_id))
+
+
+@bp.get("/me/factors")
+@auth.login_required
+def list_factors() -> Response:
+    access, user_id = _my_account()
+    client = current_app.extensions["selfserve.my_account"]
+    return _answer(sign_in_methods.factors(access, client, user_id))
 
 
 # --- device keys ------------------------------------------------------------------------

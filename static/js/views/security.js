@@ -1,6 +1,8 @@
-// Security: MFA enrollments with type, name, enrolment date and last use;
-// removal with a confirmation that says what happens.
+// Security: how you sign in (the My Account API's list of methods, where the tenant
+// grants this page a /me/ token; otherwise why not), then the MFA enrollments with type,
+// name, enrolment date and last use; removal with a confirmation that says what happens.
 
+import { LoginRequired } from "../api.js";
 import { formatDate, h } from "../dom.js";
 import { has, t } from "../messages.js";
 import { sendSensitive } from "../step-up.js";
@@ -23,19 +25,51 @@ class SecurityView extends View {
   intro = t("security.intro");
 
   async load() {
-    const { data } = await this.ctx.api.get("/api/me/enrollments");
-    return data.enrollments || [];
+    const [{ data }, signIn] = await Promise.all([
+      this.ctx.api.get("/api/me/enrollments"), this.signInMethods()]);
+    return { enrollments: data.enrollments || [], signIn };
   }
 
-  render(enrollments) {
+  /** `{ methods }` from the My Account API, or `{ unavailable: sentence }`. */
+  async signInMethods() {
+    try {
+      const { data } = await this.ctx.api.get("/api/me/authentication-methods");
+      return { methods: data.methods || [] };
+    } catch (error) {
+      if (error instanceof LoginRequired) throw error;
+      return { unavailable: error.userMessage };
+    }
+  }
+
+  render({ enrollments, signIn }) {
     this.message = h("div", { class: "security-message" });
-    if (!enrollments.length) return [this.message, h("section", { class: "card" }, empty(t("security.empty")))];
-    return [
-      this.message,
+    return [this.message, this.signInCard(signIn),
       h("section", { class: "card", "aria-labelledby": "mfa-title" },
-        h("h2", { id: "mfa-title", class: "visually-hidden" }, t("security.title")),
-        h("ul", { class: "item-list" }, enrollments.map((enrollment) => this.item(enrollment)))),
-    ];
+        h("h2", { id: "mfa-title" }, t("security.mfaTitle")),
+        enrollments.length
+          ? h("ul", { class: "item-list" }, enrollments.map((enrollment) => this.item(enrollment)))
+          : empty(t("security.empty")))];
+  }
+
+  signInCard({ methods, unavailable }) {
+    const body = methods
+      ? h("ul", { class: "item-list", "data-testid": "sign-in-methods" }, methods.map((method) => this.method(method)))
+      : h("p", { class: "muted", "data-testid": "sign-in-methods-unavailable" },
+        t("security.methodsUnavailable", { reason: unavailable }));
+    return h("section", { class: "card", "aria-labelledby": "methods-title" },
+      h("h2", { id: "methods-title" }, t("security.methodsTitle")), body);
+  }
+
+  method(method) {
+    const label = typeLabel(method);
+    const detail = method.name || method.email || method.phone_number || null;
+    return h("li", { class: "item sign-in-method", "data-id": method.id, "data-type": method.type },
+      h("div", { class: "item-main" },
+        h("p", { class: "item-title" }, label, detail ? h("span", { class: "muted" }, ` · ${detail}`) : null,
+          h("span", { class: "badge" }, t(method.usage?.includes("primary") ? "security.usage.primary" : "security.usage.secondary"))),
+        h("dl", { class: "facts compact" },
+          h("dt", {}, t("security.enrolledAt")), h("dd", {}, formatDate(method.created_at) || "—"),
+          h("dt", {}, t("security.lastAuth")), h("dd", {}, formatDate(method.last_auth_at) || t("profile.never")))));
   }
 
   item(enrollment) {

@@ -1,0 +1,160 @@
+"""The My Account API token beside the Management API one, and the read-only sign-in
+methods endpoints built on it (`GET /api/me/authentication-methods`, `/api/me/factors`),
+through the real BFF and the local tenant.
+
+The token is got by the multi-resource refresh grant from the sign-in's refresh token;
+it stays in the server-side grant: no answer the browser gets carries it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.support.store import live_values
+
+CLIENT = "selfserve-demo-bff"
+ME_SCOPES = ["read:me:authentication_methods", "create:me:authentication_methods",
+             "update:me:authentication_methods", "delete:me:authentication_methods",
+             "read:me:factors"]
+
+
+def _api_access(hooks, tenant, *, grants: list[str] | None, policy: list[str] | None):
+    """Replace the demo BFF client's My Account client grant and refresh token policy
+    (None: none at all)."""
+    body = {"client_grants": {} if grants is None else {"my_account": grants},
+            "refresh_token_policies": {} if policy is None else {"my_account": policy}}
+    answer = hooks.http.post(f"{tenant.url}/__test__/clients/{CLIENT}/api-access",
+                             json=body, timeout=10)
+    assert answer.status_code == 200, answer.text
+
+
+def _my_account_records(data_dir: str) -> list[dict]:
+    return [v["my_account"] for v in live_values(data_dir)
+            if isinstance(v, dict) and isinstance(v.get("my_account"), dict)]
+
+
+@pytest.fixture
+def sqlite_bff(make_bff, bff_env):
+    """The BFF on SQLite, whose grants the test reads to know the /me/ token."""
+    return make_bff(SESSION_TYPE="sqlite")
+
+
+def test_the_methods_are_read_with_a_my_account_token_got_by_multi_resource_refresh(
+    api, bff
+):
+    session = api.get("/bff/session").json()
+    assert session["my_account"] == {"available": None, "how": None, "reason": None,
+                                     "detail": None, "scopes": []}
+    assert session["features"]["sign_in_methods"] is False  # not asked for yet
+
+    listed = api.get("/api/me/authentication-methods")
+    assert listed.status_code == 200, listed.text
+    types = [m["type"] for m in listed.json()["methods"]]
+    assert types[0] == "password" and "totp" in types  # alice's seeded authenticator
+    for method in listed.json()["methods"]:
+        assert not {"public_key", "user_handle", "key_id"} & set(method)
+
+    session = api.get("/bff/session").json()
+    status = session["my_account"]
+    assert status["available"] is True and status["how"] == "refresh_token"
+    assert set(status["scopes"]) == set(ME_SCOPES)
+    assert session["features"]["sign_in_methods"] is True
+    assert session["missing_scopes"]["sign_in_methods"] == []
+
+    factors = api.get("/api/me/factors")
+    assert factors.status_code == 200, factors.text
+    assert {f["type"] for f in factors.json()["factors"]} >= {"passkey", "totp"}
+    # The multi-resource refresh rotated the sign-in's refresh token: the Management API
+    # side keeps working with the rotated one.
+    assert api.get("/api/me").status_code == 200
+
+
+def test_without_the_refresh_token_policy_the_tenant_refuses_and_the_page_says_why(
+    api, bff, hooks, tenant
+):
+    _api_access(hooks, tenant, grants=ME_SCOPES, policy=None)
+    refused = api.get("/api/me/authentication-methods")
+    assert refused.status_code == 403, refused.text
+    problem = refused.json()
+    assert problem["code"] == "my_account_unavailable" and problem["reason"] == "not_granted"
+    assert "refresh token policy" in problem["detail"]
+    status = api.get("/bff/session").json()["my_account"]
+    assert status["available"] is False and status["reason"] == "not_granted"
+    assert status["detail"] == problem["detail"]
+    # The Management API's enrollments are still there, as before My Account.
+    assert api.get("/api/me/enrollments").status_code == 200
+    # The refusal is remembered: the tenant is not asked again on every page...
+    assert api.get("/api/me/factors").json()["code"] == "my_account_unavailable"
+    # ...and the session's own refresh token was not used up by the refused exchange.
+    assert api.get("/api/me").status_code == 200
+
+
+def test_without_the_client_grant_the_token_is_refused(api, bff, hooks, tenant):
+    _api_access(hooks, tenant, grants=None, policy=ME_SCOPES)
+    refused = api.get("/api/me/authentication-methods")
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["reason"] == "not_granted"
+
+
+def test_a_token_without_the_read_scope_gives_insufficient_scope(
+    new_api, make_bff, hooks, tenant
+):
+    make_bff(AUTH0_MYACCOUNT_SCOPES="read:me:factors")
+    api = new_api()
+    assert api.get("/api/me/factors").status_code == 200
+    refused = api.get("/api/me/authentication-methods")
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["code"] == "insufficient_scope"
+    assert refused.json()["missing_scopes"] == ["read:me:authentication_methods"]
+    session = api.get("/bff/session").json()
+    assert session["features"]["sign_in_methods"] is False
+    assert session["missing_scopes"]["sign_in_methods"] == ["read:me:authentication_methods"]
+
+
+def test_my_account_off_asks_the_tenant_nothing(new_api, make_bff):
+    make_bff(AUTH0_MYACCOUNT="off")
+    api = new_api()
+    refused = api.get("/api/me/authentication-methods")
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["reason"] == "off"
+    assert "AUTH0_MYACCOUNT=off" in refused.json()["detail"]
+    assert api.get("/bff/session").json()["my_account"]["reason"] == "off"
+
+
+def test_the_my_account_token_is_renewed_near_expiry_and_never_reaches_the_browser(
+    sqlite_bff, new_api, hooks, bff_env
+):
+    api = new_api()
+    answers = []
+    now = int(time.time())
+    # The next access token the tenant issues (the /me/ one) is already near expiry.
+    hooks.tweak_tokens(access_token={"set": {"iat": now - 100, "exp": now + 5}})
+    first = api.get("/api/me/authentication-methods")
+    answers.append(first)
+    assert first.status_code == 200, first.text
+    [record] = _my_account_records(bff_env["DATA_DIR"])
+    old_token = record["access_token"]
+    assert record["access_expires_at"] == now + 5
+
+    second = api.get("/api/me/authentication-methods")
+    answers.append(second)
+    assert second.status_code == 200, second.text
+    [renewed] = _my_account_records(bff_env["DATA_DIR"])
+    assert renewed["access_token"] != old_token
+    assert renewed["access_expires_at"] > now + 60
+
+    for path in ("/bff/session", "/bff/user", "/api/me", "/api/me/factors",
+                 "/api/me/export", "/"):
+        answers.append(api.get(path))
+    secrets = [old_token, renewed["access_token"]]
+    grant = next(v for v in live_values(bff_env["DATA_DIR"])
+                 if isinstance(v, dict) and "my_account" in v)
+    secrets.append(grant["refresh_token"])
+    for answer in answers:
+        seen = answer.text + json.dumps(dict(answer.headers)) + json.dumps(
+            api.cookies.get_dict())
+        for secret in secrets:
+            assert secret not in seen, answer.url
