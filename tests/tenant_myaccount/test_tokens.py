@@ -79,6 +79,24 @@ def test_an_audience_outside_the_refresh_token_policy_is_refused(tenant, hooks, 
     assert refresh(tenant, tokens["refresh_token"]).status_code == 200
 
 
+def test_a_refresh_for_an_api_without_the_clients_client_grant_is_refused(
+    tenant, hooks, bff_server
+):
+    # The My Account API requires a client grant (require_client_grant): a refresh token
+    # policy alone gives no token, as /authorize gives none.
+    tokens = sign_in_for_tokens(tenant, bff_server.url, user=BOB, audience=tenant.audience,
+                                scope=MANAGEMENT_SCOPE)
+    hooks.http.post(tenant.url + "/__test__/clients/selfserve-demo-bff/api-access",
+                    json={"client_grants": {},
+                          "refresh_token_policies": {"my_account": list(MY_ACCOUNT_SCOPES)}},
+                    timeout=10)
+    refused = refresh(tenant, tokens["refresh_token"], audience=tenant.issuer + "me/")
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "access_denied"
+    assert "client grant" in refused.json()["error_description"]
+    assert refresh(tenant, tokens["refresh_token"]).status_code == 200
+
+
 def test_the_management_api_is_never_an_mrrt_audience(tenant, hooks, bff_server):
     tokens = sign_in_for_tokens(tenant, bff_server.url, user=BOB)
     response = refresh(tenant, tokens["refresh_token"], audience=tenant.audience)

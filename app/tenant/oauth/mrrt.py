@@ -3,7 +3,8 @@
 Contract: `requested_exchange(client, audience, scope)` is None for a plain refresh (no
 `audience`); otherwise an `Exchange` for an API in the client's refresh token policy, or
 `AudienceRefused` (the Management API can never be a policy audience, and an unknown or
-unlisted one is refused, not silently swapped for another). `Exchange.scope_with(original)`
+unlisted one is refused, not silently swapped for another, as is an API that requires a
+client grant the client does not have). `Exchange.scope_with(original)`
 is the access token's scope: the policy's scopes for that API (narrowed to those asked
 for, when `scope` is given; unknown ones are ignored, as Auth0 does) plus the OIDC
 scopes the sign-in granted (docs-v2 `configure-and-implement-multi-resource-refresh-token`).
@@ -55,5 +56,11 @@ def requested_exchange(client, audience: str | None, scope: str | None) -> Excha
             f" {client.client_id}."
         )
     grant = client.granted_scopes(api.name)
+    if api.require_client_grant and grant is None:
+        # As at /authorize: an API that requires a client grant (the My Account API) gives
+        # no token to an application without one, refresh token policy or not.
+        raise AudienceRefused(
+            f"Client {client.client_id} has no client grant for the audience {audience}."
+        )
     allowed = tuple(s for s in api.scopes if s in policy and (grant is None or s in grant))
     return Exchange(audience, allowed, tuple(scope.split()) if scope else None)
