@@ -67,10 +67,15 @@ def test_cancelling_a_pending_link_links_nothing(alice_page, hooks, bff_server):
 def test_remove_the_mfa_enrollment_after_confirming(alice_page, hooks, tenant):
     page = alice_page
     open_view(page, "Security")
-    expect(page.get_by_text("Alice's phone")).to_be_visible()
-    expect(page.get_by_text("Authenticator app")).to_be_visible()
+    # How alice signs in (the My Account API), then her MFA enrollments (Management API).
+    methods = page.get_by_test_id("sign-in-methods")
+    expect(methods.locator("li[data-type=password]")).to_contain_text("Password")
+    expect(methods.locator("li[data-type=totp]")).to_contain_text("Authenticator app")
+    mfa = page.locator("section[aria-labelledby=mfa-title]")
+    expect(mfa.get_by_text("Alice's phone")).to_be_visible()
+    expect(mfa.get_by_text("Authenticator app")).to_be_visible()
 
-    page.get_by_role("button", name="Remove").click()
+    mfa.get_by_role("button", name="Remove").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("less protected")
     screenshot(page, "security-confirm-removal")
@@ -78,6 +83,9 @@ def test_remove_the_mfa_enrollment_after_confirming(alice_page, hooks, tenant):
 
     expect(page.get_by_text("You have no MFA methods enrolled.")).to_be_visible()
     expect(page.get_by_role("heading", level=1, name="Security")).to_be_focused()
+    # One record, two views: the second factors are gone from the My Account list too.
+    expect(methods.locator("li[data-type=totp]")).to_have_count(0)
+    expect(methods.locator("li[data-type=password]")).to_have_count(1)
     page.reload()
     expect(page.get_by_text("You have no MFA methods enrolled.")).to_be_visible()
 
@@ -132,4 +140,5 @@ def test_a_view_that_fails_to_load_says_so_and_retries(alice_page, hooks):
     screenshot(page, "security-load-failed")
     hooks.clear_faults()
     failure.get_by_role("button", name="Try again").click()
-    expect(page.get_by_text("Alice's phone")).to_be_visible()
+    expect(page.locator("section[aria-labelledby=mfa-title]").get_by_text("Alice's phone")
+           ).to_be_visible()

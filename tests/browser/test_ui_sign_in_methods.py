@@ -1,0 +1,52 @@
+"""How the user signs in, in the Security view (Chromium): the My Account API's list of
+methods beside the Management API's MFA enrollments, or, when the tenant gives this
+application no /me/ token, the reason and the enrollments as before. axe finds nothing
+serious in either state."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_ui_views import serious_violations, wait_loaded
+from tests.browser.ui_fixtures import open_view, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_security_view_shows_how_alice_signs_in(alice_page, console_errors):
+    page = alice_page
+    open_view(page, "Security")
+    wait_loaded(page)
+    methods = page.get_by_test_id("sign-in-methods")
+    expect(methods.locator("li[data-type=password]")).to_contain_text("Signs you in")
+    expect(methods.locator("li[data-type=totp]")).to_contain_text("Second factor")
+    expect(page.get_by_role("heading", level=2, name="How you sign in")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Multi-factor enrollments")).to_be_visible()
+    screenshot(page, "view-security-sign-in-methods")
+    assert console_errors == []
+    assert serious_violations(page) == []
+
+
+def test_without_a_my_account_token_the_view_says_why_and_keeps_the_enrollments(
+    ui_page, ui_bff, bff_server, hooks, tenant, console_errors
+):
+    from tests.browser.ui_fixtures import sign_in_ui
+
+    answer = hooks.http.post(
+        f"{tenant.url}/__test__/clients/selfserve-demo-bff/api-access",
+        json={"client_grants": {}, "refresh_token_policies": {}}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    console_errors.allow(403, "/api/me/authentication-methods")
+    page = ui_page
+    sign_in_ui(page, bff_server.url)
+    open_view(page, "Security")
+    wait_loaded(page)
+    unavailable = page.get_by_test_id("sign-in-methods-unavailable")
+    expect(unavailable).to_contain_text("cannot be shown here")
+    expect(unavailable).to_contain_text("refresh token policy")
+    mfa = page.locator("section[aria-labelledby=mfa-title]")
+    expect(mfa.get_by_text("Alice's phone")).to_be_visible()
+    expect(page.get_by_test_id("sign-in-methods")).to_have_count(0)
+    assert console_errors == []
+    assert serious_violations(page) == []
