@@ -4,7 +4,8 @@ Contract: `run_checks(settings) -> list[CheckResult]`, each PASS, WARN, FAIL or 
 (the check does not apply to this configuration) with a one-line fix. Only requests
 that change nothing are made: discovery, JWKS, `/authorize` requests whose redirects
 are not followed (they sign nobody in), and one token request with a made-up code
-(it tells whether the client's credentials are right without any user).
+(it tells whether the client's credentials are right without any user), and one with
+a made-up refresh token for the My Account API's audience.
 """
 
 from __future__ import annotations
@@ -170,6 +171,54 @@ def _check_client_credentials(
                        f" {error or ''}; the credentials could not be checked")
 
 
+def _check_my_account(settings: Settings, http: requests.Session, doc: dict) -> CheckResult:
+    """Whether a My Account API token can be had by multi-resource refresh: a refresh
+    with a made-up refresh token for the `/me/` audience. The local tenant checks the
+    audience against the application's client grant and refresh token policy before it
+    looks at the token (`invalid_grant` then means "allowed"); a real tenant may check
+    the token first, so a PASS there is best-effort (docs/myaccount.md)."""
+    name = "my account"
+    if settings.my_account == "off":
+        return CheckResult("SKIP", name, "does not apply: AUTH0_MYACCOUNT=off")
+    api = settings.my_account_audience + "v1/factors"
+    try:
+        probe = http.get(api, timeout=settings.http_timeout)
+    except requests.RequestException as error:
+        return CheckResult("WARN", name, f"{api} did not answer ({error})")
+    if probe.status_code == 404:
+        return CheckResult("WARN", name, f"{api} answers 404: activate the My Account API"
+                           " (Authentication > APIs); the page shows the MFA enrollments only")
+    url = doc.get("token_endpoint", settings.issuer + "oauth/token")
+    form = {"grant_type": "refresh_token",
+            "refresh_token": "selfserve-check-" + secrets.token_urlsafe(24),
+            "audience": settings.my_account_audience,
+            "scope": " ".join(settings.my_account_scopes)}
+    auth = None
+    if settings.client_secret:
+        auth = (settings.client_id, settings.client_secret)
+    else:
+        form["client_id"] = settings.client_id
+    try:
+        response = http.post(url, data=form, auth=auth, timeout=settings.http_timeout)
+        answer = response.json()
+    except (requests.RequestException, ValueError) as failure:
+        return CheckResult("WARN", name, f"{url} did not answer with JSON ({failure})")
+    error = answer.get("error") if isinstance(answer, dict) else None
+    description = answer.get("error_description", "") if isinstance(answer, dict) else ""
+    if response.status_code in _BAD_CODE_ANSWERS and error == "invalid_grant":
+        return CheckResult("PASS", name, f"a {settings.my_account_audience} token can be had"
+                           " by multi-resource refresh (a made-up refresh token was refused"
+                           " for itself, not for the audience)")
+    if error == "access_denied":
+        return CheckResult("WARN", name, f"the tenant gives this application no"
+                           f" {settings.my_account_audience} token ({description}): give"
+                           f" {settings.client_id} a client grant for the My Account API with"
+                           " the me: scopes and list it in the application's refresh token"
+                           " policy; until then the page shows the MFA enrollments only")
+    return CheckResult("WARN", name, f"unexpected answer from {url}: {response.status_code}"
+                       f" {error or ''}; whether a My Account token can be had is unknown")
+
+
 def _check_cookies(settings: Settings) -> CheckResult:
     host = urlsplit(settings.public_url).hostname
     if settings.secure_cookies:
@@ -227,6 +276,7 @@ def run_checks(settings: Settings) -> list[CheckResult]:
                 r.status == "PASS" or r.message.startswith(_REFUSED_SIGN_IN) for r in callbacks
             )
             results.append(_check_client_credentials(settings, http, doc, client_known))
+            results.append(_check_my_account(settings, http, doc))
     results.append(_check_cookies(settings))
     results.append(_check_session_store(settings))
     return results

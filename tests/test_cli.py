@@ -326,3 +326,38 @@ def test_check_says_the_credentials_check_does_not_apply_to_a_public_client(
     status, message = _credentials(run_checks(load_settings(_check_env(
         tenant, bff_server, AUTH0_CLIENT_SECRET=""))))
     assert status == "SKIP" and "public client" in message
+
+
+def _my_account(results) -> tuple[str, str]:
+    (result,) = [r for r in results if r.name == "my account"]
+    return result.status, result.message
+
+
+def test_check_says_a_my_account_token_can_be_had_by_multi_resource_refresh(
+    tenant, bff_server, hooks
+):
+    status, message = _my_account(run_checks(load_settings(_check_env(tenant, bff_server))))
+    assert status == "PASS", message
+    assert "multi-resource refresh" in message
+
+
+@pytest.mark.parametrize(("access", "named"), [
+    ({"client_grants": {}, "refresh_token_policies": {"my_account": ["read:me:factors"]}},
+     "client grant"),
+    ({"client_grants": {"my_account": ["read:me:factors"]}, "refresh_token_policies": {}},
+     "refresh token policy"),
+])
+def test_check_warns_when_the_tenant_gives_no_my_account_token(tenant, bff_server, hooks,
+                                                                access, named):
+    answer = hooks.http.post(f"{tenant.url}/__test__/clients/selfserve-demo-bff/api-access",
+                             json=access, timeout=10)
+    assert answer.status_code == 200, answer.text
+    status, message = _my_account(run_checks(load_settings(_check_env(tenant, bff_server))))
+    assert status == "WARN", message
+    assert named in message and "client grant for the My Account API" in message
+
+
+def test_check_skips_my_account_when_it_is_off(tenant, bff_server):
+    status, message = _my_account(run_checks(load_settings(_check_env(
+        tenant, bff_server, AUTH0_MYACCOUNT="off"))))
+    assert (status, message) == ("SKIP", "does not apply: AUTH0_MYACCOUNT=off")

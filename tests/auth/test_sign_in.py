@@ -72,5 +72,6 @@ def test_fewer_granted_scopes_sign_in_and_show_which_features_are_off(bff, http,
         "mfa": ["delete:current_user_metadata"],
         "devices": ["create:current_user_device_credentials",
                     "delete:current_user_device_credentials"],
-        "sign_in_methods": ["read:me:authentication_methods"],
+        # Not known until the My Account token is first asked for (app/auth/my_account.py).
+        "sign_in_methods": [],
     }

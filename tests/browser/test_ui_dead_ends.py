@@ -58,7 +58,8 @@ def test_an_error_page_that_is_not_json_is_said_in_a_sentence_with_a_way_on(alic
     expect(failure).not_to_contain_text("<h1>")
     page.unroute(re.compile(r".*/api/me/enrollments$"))
     failure.get_by_role("button", name="Try again").click()
-    expect(page.get_by_text("Alice's phone")).to_be_visible()
+    expect(page.locator("section[aria-labelledby=mfa-title]").get_by_text("Alice's phone")
+           ).to_be_visible()
 
 
 def test_after_an_outage_the_restored_draft_says_nothing_of_a_sign_in(console_errors,
