@@ -28,7 +28,8 @@ MAX_ENTRIES = 500
 ACTIONS = (
     "signed_in", "signed_out", "reauthenticated", "metadata_saved", "identity_linked",
     "identity_unlinked", "mfa_removed", "device_key_registered", "device_key_revoked",
-    "session_ended", "other_sessions_ended",
+    "session_ended", "other_sessions_ended", "sign_in_method_removed",
+    "sign_in_method_renamed",
 )
 OUTCOMES = ("ok", "failed", "refused", "unknown")
 

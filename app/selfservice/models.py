@@ -401,7 +401,9 @@ class ProblemDetails(ResponseBody):
 
 
 def document_models() -> list[tuple[type[BaseModel], Literal["validation", "serialization"]]]:
-    requests = [DeviceRegistration, MetadataChanges, LinkRequest]
+    from .sign_in_models import REQUESTS as SIGN_IN_REQUESTS  # imports this module
+
+    requests = [DeviceRegistration, MetadataChanges, LinkRequest, *SIGN_IN_REQUESTS]
     responses = [ProblemDetails, Profile, MetadataView, MetadataSaved, Identities,
                  IdentityList, PendingLinkView, Linked, Enrollments, DeviceCredentials]
     from . import safety_models, sign_in_models  # import this module: read here

@@ -98,6 +98,18 @@ SIGN_IN_ENDPOINTS: tuple[Endpoint, ...] = (
         "api.list_factors", "GET", "/api/me/factors", "What you may add",
         "The factors the tenant enables." + MY_ACCOUNT_DOC, None, "sign-in methods", 200,
         sign_in_models.Factors),
+    Endpoint(
+        "api.rename_sign_in_method", "PATCH", "/api/me/authentication-methods/{method_id}",
+        "Rename a sign-in method", "A passkey's or a second factor's name." + MY_ACCOUNT_DOC,
+        None, "sign-in methods", 200, sign_in_models.SignInMethod,
+        body=sign_in_models.MethodRename, common_errors=WRITE_ERRORS,
+        path_params=(("method_id", "The method's `id` from the list, URL-encoded."),)),
+    Endpoint(
+        "api.remove_sign_in_method", "DELETE", "/api/me/authentication-methods/{method_id}",
+        "Remove a sign-in method", "A passkey or a second factor; 400 `password_required`"
+        " for the password." + MY_ACCOUNT_DOC, None, "sign-in methods", 204, None,
+        problems=STEP_UP, common_errors=WRITE_ERRORS,
+        path_params=(("method_id", "The method's `id` from the list, URL-encoded."),)),
 )
 
 SAFETY_ENDPOINTS: tuple[Endpoint, ...] = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .models import ResponseBody
 
@@ -52,4 +52,13 @@ class Factors(ResponseBody):
     factors: list[Factor]
 
 
-DOCUMENTED = [SignInMethods, Factors]
+class MethodRename(BaseModel):
+    """`PATCH /api/me/authentication-methods/{id}`: the method's new name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"\S")
+
+
+DOCUMENTED = [SignInMethods, SignInMethod, Factors]
+REQUESTS = [MethodRename]

@@ -40,6 +40,7 @@ from .services import export as data_export
 from .services import sessions as signed_in_sessions
 from .services.account import Account
 from .services.metadata import Precondition
+from .sign_in_models import MethodRename
 from .store import LockTimeout
 
 bp = Blueprint("api", __name__)
@@ -247,6 +248,32 @@ def list_factors() -> Response:
     access, user_id = _my_account()
     client = current_app.extensions["selfserve.my_account"]
     return _answer(sign_in_methods.factors(access, client, user_id))
+
+
+def _method_details(kwargs: dict) -> dict:
+    # The type only (`totp|dev_...` -> totp): the id is opaque and says nothing to people.
+    return {"type": kwargs["method_id"].partition("|")[0][:32]}
+
+
+@bp.patch("/me/authentication-methods/<method_id>")
+@auth.login_required
+@records("sign_in_method_renamed", _method_details)
+def rename_sign_in_method(method_id: str) -> Response:
+    access, user_id = _my_account()
+    change = parse(MethodRename, _json_body())
+    client = current_app.extensions["selfserve.my_account"]
+    return _answer(sign_in_methods.rename(access, client, user_id, method_id, change))
+
+
+@bp.delete("/me/authentication-methods/<method_id>")
+@auth.login_required
+@records("sign_in_method_removed", _method_details)
+@step_up_required
+def remove_sign_in_method(method_id: str) -> Response:
+    access, user_id = _my_account()
+    sign_in_methods.remove(access, current_app.extensions["selfserve.my_account"], user_id,
+                           method_id)
+    return Response(status=204)
 
 
 # --- device keys ------------------------------------------------------------------------

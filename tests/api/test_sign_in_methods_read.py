@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import time
+from urllib.parse import quote
 
 import pytest
 
+from tests.api.test_step_up import MAX_AGE, wait_until_stale
+from tests.support.login import sign_in
 from tests.support.store import live_values
 
 CLIENT = "selfserve-demo-bff"
@@ -158,3 +161,61 @@ def test_the_my_account_token_is_renewed_near_expiry_and_never_reaches_the_brows
             api.cookies.get_dict())
         for secret in secrets:
             assert secret not in seen, answer.url
+
+
+def test_a_second_factor_is_renamed_and_removed_through_the_my_account_api(
+    api, bff, hooks
+):
+    from app.tenant.directory import ALICE_ID
+
+    methods = api.get("/api/me/authentication-methods").json()["methods"]
+    totp = next(m for m in methods if m["type"] == "totp")
+    path = "/api/me/authentication-methods/" + quote(totp["id"], safe="")
+
+    blank = api.patch(path, json={"name": "  "})
+    assert blank.status_code == 400, blank.text
+    renamed = api.patch(path, json={"name": "Work phone"})
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["name"] == "Work phone" and renamed.json()["id"] == totp["id"]
+
+    password = next(m for m in methods if m["type"] == "password")
+    kept = api.delete("/api/me/authentication-methods/" + quote(password["id"], safe=""))
+    assert kept.status_code == 400 and kept.json()["code"] == "password_required"
+
+    assert api.delete(path).status_code == 204
+    after = api.get("/api/me/authentication-methods").json()["methods"]
+    assert totp["id"] not in {m["id"] for m in after}
+    # One record, two views: the Management API's enrollments lose it too.
+    assert "authenticator" not in {e["type"] for e in
+                                   api.get("/api/me/enrollments").json()["enrollments"]}
+    actions = [(e["action"], e["outcome"], e["details"]) for e in
+               api.get("/api/me/activity").json()["entries"][:3]]
+    assert ("sign_in_method_removed", "ok", {"type": "totp"}) in actions
+    assert ("sign_in_method_renamed", "ok", {"type": "totp"}) in actions
+    assert "multifactor" not in hooks.user(ALICE_ID)
+
+
+@pytest.fixture
+def stale_bff(make_bff):
+    return make_bff(STEP_UP_MAX_AGE=str(MAX_AGE))
+
+
+def test_removing_a_method_needs_a_recent_sign_in(stale_bff, new_api):
+    api = new_api()
+    signed_in_at = time.time()
+    totp = next(m for m in api.get("/api/me/authentication-methods").json()["methods"]
+                if m["type"] == "totp")
+    path = "/api/me/authentication-methods/" + quote(totp["id"], safe="")
+    wait_until_stale(signed_in_at)
+    refused = api.delete(path, headers={"X-Return-To": "/security"})
+    assert refused.status_code == 401, refused.text
+    assert refused.json()["code"] == "reauthentication_required"
+    still = api.get("/api/me/authentication-methods").json()["methods"]
+    assert totp["id"] in {m["id"] for m in still}  # nothing changed
+
+    done = sign_in(api, api.bff_url, start_path=refused.json()["reauth_url"])
+    assert done.url == api.bff_url + "/security", done.url
+    # The re-authentication renewed the grant: the My Account token is had again.
+    assert api.delete(path).status_code == 204
+    after = api.get("/api/me/authentication-methods").json()["methods"]
+    assert totp["id"] not in {m["id"] for m in after}

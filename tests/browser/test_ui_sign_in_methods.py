@@ -50,3 +50,24 @@ def test_without_a_my_account_token_the_view_says_why_and_keeps_the_enrollments(
     expect(page.get_by_test_id("sign-in-methods")).to_have_count(0)
     assert console_errors == []
     assert serious_violations(page) == []
+
+
+def test_a_second_factor_is_removed_from_how_you_sign_in(alice_page, hooks, console_errors):
+    from app.tenant.directory import ALICE_ID
+
+    page = alice_page
+    open_view(page, "Security")
+    methods = page.get_by_test_id("sign-in-methods")
+    totp = methods.locator("li[data-type=totp]")
+    expect(totp).to_have_count(1)
+    expect(methods.locator("li[data-type=password]").get_by_role("button")).to_have_count(0)
+    totp.get_by_role("button", name="Remove").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("can no longer use")
+    dialog.get_by_role("button", name="Remove").click()
+    expect(page.get_by_role("status").filter(has_text="was removed")).to_have_count(1)
+    expect(totp).to_have_count(0)
+    expect(page.locator("section[aria-labelledby=mfa-title]").get_by_text("Authenticator app")
+           ).to_have_count(0)
+    assert "google-authenticator" not in hooks.user(ALICE_ID).get("multifactor", [])
+    assert console_errors == []

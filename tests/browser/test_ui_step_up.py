@@ -35,7 +35,8 @@ def test_removing_mfa_after_a_stale_sign_in_goes_through_a_reauth(
 
     # the refusal this test makes: 401 reauthentication_required (the stale sign-in)
     console_errors.allow(401, "/api/me/multifactor/google-authenticator")
-    page.get_by_role("button", name="Remove").first.click()
+    mfa = page.locator("section[aria-labelledby=mfa-title]")
+    mfa.get_by_role("button", name="Remove").first.click()
     page.get_by_role("dialog").get_by_role("button", name="Remove").click()
     explain = page.get_by_role("dialog", name="Confirm it is you")
     expect(explain).to_contain_text("Nothing has been changed yet")

@@ -69,7 +69,30 @@ class SecurityView extends View {
           h("span", { class: "badge" }, t(method.usage?.includes("primary") ? "security.usage.primary" : "security.usage.secondary"))),
         h("dl", { class: "facts compact" },
           h("dt", {}, t("security.enrolledAt")), h("dd", {}, formatDate(method.created_at) || "—"),
-          h("dt", {}, t("security.lastAuth")), h("dd", {}, formatDate(method.last_auth_at) || t("profile.never")))));
+          h("dt", {}, t("security.lastAuth")), h("dd", {}, formatDate(method.last_auth_at) || t("profile.never")))),
+      method.type === "password" ? null
+        : h("button", { type: "button", class: "button danger-outline",
+          "aria-label": t("security.removeLabel", { name: detail || label }),
+          onclick: () => this.removeMethod(method, detail || label) }, t("security.remove")));
+  }
+
+  async removeMethod(method, name) {
+    const ok = await confirmDialog(this, {
+      title: t("security.removeTitle", { name }),
+      text: t("security.removeMethodText", { name }),
+      confirm: t("security.removeConfirm"),
+    });
+    if (!ok) return;
+    try {
+      const path = `/api/me/authentication-methods/${encodeURIComponent(method.id)}`;
+      if (!(await sendSensitive(this, { method: "DELETE", path, what: "sign_in_method", label: t("security.removeTitle", { name }) }))) return;
+      this.ctx.emit("saved", { what: "sign_in_method", type: method.type });
+      await this.run();
+      this.ctx.announce(t("security.removed", { name }));
+      this.focusHeading();
+    } catch (error) {
+      if (error.code !== "login_required") this.message.replaceChildren(alert("error", error.userMessage));
+    }
   }
 
   item(enrollment) {
