@@ -99,6 +99,24 @@ SIGN_IN_ENDPOINTS: tuple[Endpoint, ...] = (
         "The factors the tenant enables." + MY_ACCOUNT_DOC, None, "sign-in methods", 200,
         sign_in_models.Factors),
     Endpoint(
+        "api.start_enrollment", "POST", "/api/me/authentication-methods",
+        "Add an authenticator app or a recovery code",
+        "Starts the enrollment; the tenant's `auth_session` stays on the server, bound to"
+        " this session, for `expires_in` seconds. `totp`: the `otpauth` URI, its QR code"
+        " (SVG, drawn here) and the manual code; `recovery-code`: the code, shown once"
+        " (a new one replaces the old when confirmed)." + MY_ACCOUNT_DOC,
+        None, "sign-in methods", 202, sign_in_models.PendingEnrollment,
+        body=sign_in_models.EnrollmentRequest, problems=STEP_UP,
+        common_errors=WRITE_ERRORS),
+    Endpoint(
+        "api.verify_enrollment", "POST", "/api/me/authentication-methods/{method_id}/verify",
+        "Confirm an enrollment", "`otp_code` for an authenticator app; `{}` once the"
+        " recovery code is saved. 400 `wrong_code` (try again), 404 `enrollment_not_found`"
+        " (start again)." + MY_ACCOUNT_DOC, None, "sign-in methods", 201,
+        sign_in_models.EnrolledMethod, body=sign_in_models.EnrollmentProof,
+        problems={404: "`enrollment_not_found`."}, common_errors=WRITE_ERRORS,
+        path_params=(("method_id", "The enrollment's `id`, URL-encoded."),)),
+    Endpoint(
         "api.rename_sign_in_method", "PATCH", "/api/me/authentication-methods/{method_id}",
         "Rename a sign-in method", "A passkey's or a second factor's name." + MY_ACCOUNT_DOC,
         None, "sign-in methods", 200, sign_in_models.SignInMethod,

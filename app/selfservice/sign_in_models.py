@@ -60,5 +60,43 @@ class MethodRename(BaseModel):
     name: str = Field(min_length=1, max_length=100, pattern=r"\S")
 
 
-DOCUMENTED = [SignInMethods, SignInMethod, Factors]
-REQUESTS = [MethodRename]
+class EnrollmentRequest(BaseModel):
+    """`POST /api/me/authentication-methods`: what to add."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["totp", "recovery-code"] = Field(description="An authenticator app, or"
+                                                   " a (new) recovery code.")
+
+
+class EnrollmentProof(BaseModel):
+    """`POST .../{id}/verify`: the code the new authenticator app shows (totp); nothing
+    for a recovery code the user has saved."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    otp_code: str | None = Field(None, pattern=r"^[0-9]{6}$")
+
+
+class TotpSetup(ResponseBody):
+    barcode_uri: str = Field(description="The `otpauth://totp/...` URI (holds the secret).")
+    manual_input_code: str = Field(description="The secret, to type in by hand.")
+    qr_svg: str = Field(description="The URI's QR code, an SVG document drawn by the BFF.")
+
+
+class PendingEnrollment(ResponseBody):
+    """An enrollment waiting to be confirmed (its session stays on the server)."""
+
+    id: str
+    type: Literal["totp", "recovery-code"]
+    expires_in: int = Field(description="Seconds left to confirm it.")
+    totp: TotpSetup | None = None
+    recovery_code: str | None = Field(None, description="Shown here once, never again.")
+
+
+class EnrolledMethod(ResponseBody):
+    method: SignInMethod
+
+
+DOCUMENTED = [SignInMethods, SignInMethod, Factors, PendingEnrollment, EnrolledMethod]
+REQUESTS = [MethodRename, EnrollmentRequest, EnrollmentProof]

@@ -40,7 +40,7 @@ from .services import export as data_export
 from .services import sessions as signed_in_sessions
 from .services.account import Account
 from .services.metadata import Precondition
-from .sign_in_models import MethodRename
+from .sign_in_models import EnrolledMethod, EnrollmentProof, EnrollmentRequest, MethodRename
 from .store import LockTimeout
 
 bp = Blueprint("api", __name__)
@@ -253,6 +253,31 @@ def list_factors() -> Response:
 def _method_details(kwargs: dict) -> dict:
     # The type only (`totp|dev_...` -> totp): the id is opaque and says nothing to people.
     return {"type": kwargs["method_id"].partition("|")[0][:32]}
+
+
+def _enrolling() -> tuple:
+    """What `sign_in_methods.start` / `verify` take first: the token, the client, the
+    store, the user and this session (a pending enrollment is bound to it)."""
+    access, user_id = _my_account()
+    return (access, current_app.extensions["selfserve.my_account"],
+            current_app.extensions["selfserve.api_store"], user_id, _signed_in().session_id)
+
+
+@bp.post("/me/authentication-methods")
+@auth.login_required
+@step_up_required
+def start_enrollment() -> Response:
+    started = sign_in_methods.start(*_enrolling(), parse(EnrollmentRequest, _json_body()))
+    return _answer(started, 202)
+
+
+@bp.post("/me/authentication-methods/<method_id>/verify")
+@auth.login_required
+@records("sign_in_method_added", _method_details)
+def verify_enrollment(method_id: str) -> Response:
+    enrolled = sign_in_methods.verify(*_enrolling(), method_id,
+                                      parse(EnrollmentProof, _json_body()))
+    return _answer(EnrolledMethod(method=enrolled), 201)
 
 
 @bp.patch("/me/authentication-methods/<method_id>")

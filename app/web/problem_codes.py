@@ -74,6 +74,8 @@ SELFSERVICE_CODES: dict[str, str] = {
     "current_session": "That is this browser's own session: sign out instead.",
     "my_account_unavailable": "No My Account API token for this sign-in (`reason`:"
     " `off`, `not_granted`, `unavailable`; `detail` says why).",
+    "wrong_code": "The code does not confirm the enrollment; try again (`field`).",
+    "enrollment_not_found": "No enrollment of that id is waiting (expired?): start again.",
     "password_required": "The password is how the identity signs in: it cannot be removed.",
     "insufficient_scope": "The My Account API token lacks the scope this needs"
     " (`missing_scopes`).",

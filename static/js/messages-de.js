@@ -284,6 +284,7 @@ export const de = {
   "activity.action.metadata_saved": "Einstellungen gespeichert",
   "activity.action.identity_linked": "Anmeldemethode verknüpft",
   "activity.action.identity_unlinked": "Anmeldemethode getrennt",
+  "activity.action.sign_in_method_added": "Anmeldemethode hinzugefügt",
   "activity.action.sign_in_method_removed": "Anmeldemethode entfernt",
   "activity.action.sign_in_method_renamed": "Anmeldemethode umbenannt",
   "activity.action.mfa_removed": "Mehr-Faktor-Authentifizierung entfernt",

@@ -399,6 +399,7 @@ Object.assign(en, {
   "activity.action.metadata_saved": "Preferences saved",
   "activity.action.identity_linked": "Sign-in method linked",
   "activity.action.identity_unlinked": "Sign-in method unlinked",
+  "activity.action.sign_in_method_added": "Sign-in method added",
   "activity.action.sign_in_method_removed": "Sign-in method removed",
   "activity.action.sign_in_method_renamed": "Sign-in method renamed",
   "activity.action.mfa_removed": "Multi-factor authentication removed",

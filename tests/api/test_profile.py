@@ -102,6 +102,7 @@ def test_openapi_document_lists_every_path_and_code(api):
         "/api/me/sessions", "/api/me/sessions/{session_id}", "/api/me/sessions/sign-out-others",
         "/api/me/activity", "/api/me/export", "/api/me/authentication-methods", "/api/me/factors",
         "/api/me/authentication-methods/{method_id}",
+        "/api/me/authentication-methods/{method_id}/verify",
     }
     problem = document["paths"]["/api/me"]["get"]["responses"]["default"]["content"][
         "application/problem+json"]["schema"]["$ref"].rsplit("/", 1)[1]

@@ -210,8 +210,12 @@ def test_removing_a_method_needs_a_recent_sign_in(stale_bff, new_api):
     refused = api.delete(path, headers={"X-Return-To": "/security"})
     assert refused.status_code == 401, refused.text
     assert refused.json()["code"] == "reauthentication_required"
+    adding = api.post("/api/me/authentication-methods", json={"type": "recovery-code"})
+    assert adding.status_code == 401, adding.text  # adding a method is sensitive too
+    assert adding.json()["code"] == "reauthentication_required"
     still = api.get("/api/me/authentication-methods").json()["methods"]
     assert totp["id"] in {m["id"] for m in still}  # nothing changed
+    assert "recovery-code" not in {m["type"] for m in still}
 
     done = sign_in(api, api.bff_url, start_path=refused.json()["reauth_url"])
     assert done.url == api.bff_url + "/security", done.url

@@ -1,0 +1,111 @@
+"""Adding an authenticator app and a recovery code through the JSON API (the My Account
+API with the user's /me/ token), with the real BFF and the local tenant: bob has no
+second factor until he enrolls one here."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pyotp
+import requests
+
+from tests.support.login import sign_in
+from tests.support.tenant import BOB, parse_forms, submit_form
+
+BASE = "/api/me/authentication-methods"
+
+
+def _bob(new_api):
+    return new_api(*BOB)
+
+
+def _types(api) -> list[str]:
+    return sorted(m["type"] for m in api.get(BASE).json()["methods"])
+
+
+def _wrong(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
+def test_an_authenticator_app_is_enrolled_and_asked_for_at_the_next_sign_in(
+    new_api, bff, bff_server
+):
+    api = _bob(new_api)
+    assert _types(api) == ["password"]
+    started = api.post(BASE, json={"type": "totp"})
+    assert started.status_code == 202, started.text
+    body = started.json()
+    assert "auth_session" not in started.text  # the tenant's session stays on the server
+    uri = body["totp"]["barcode_uri"]
+    secret = pyotp.parse_uri(uri).secret
+    assert body["totp"]["manual_input_code"].replace(" ", "") == secret
+    assert body["totp"]["qr_svg"].startswith("<svg") and "<path" in body["totp"]["qr_svg"]
+    assert 0 < body["expires_in"] <= 300
+    verify = f"{BASE}/{quote(body['id'], safe='')}/verify"
+
+    wrong = api.post(verify, json={"otp_code": _wrong(pyotp.TOTP(secret).now())})
+    assert wrong.status_code == 400, wrong.text
+    assert wrong.json()["code"] == "wrong_code"
+    assert _types(api) == ["password"]  # nothing enrolled
+    malformed = api.post(verify, json={"otp_code": "12ab"})
+    assert malformed.status_code in (400, 422), malformed.text
+
+    done = api.post(verify, json={"otp_code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 201, done.text
+    assert done.json()["method"]["type"] == "totp"
+    assert _types(api) == ["password", "totp"]
+    again = api.post(verify, json={"otp_code": pyotp.TOTP(secret).now()})
+    assert again.status_code == 404 and again.json()["code"] == "enrollment_not_found"
+    assert _types(api) == ["password", "totp"]  # not twice
+
+    # The next sign-in asks bob for a code, and the new app's code lets him in.
+    browser = requests.Session()
+    page = browser.get(bff_server.url + "/login", timeout=10)
+    login = next(i for i, f in enumerate(parse_forms(page.text)) if "password" in f.fields)
+    asked = submit_form(browser, page, form_index=login, username=BOB[0], password=BOB[1])
+    assert asked.status_code == 302 and "/u/mfa" in asked.headers["Location"], asked.text
+    fresh = requests.Session()
+    signed_in = sign_in(fresh, bff_server.url, *BOB, totp_secret=secret)
+    assert signed_in.status_code == 200 and signed_in.url.startswith(bff_server.url)
+    assert fresh.get(bff_server.url + "/bff/user", timeout=10).status_code == 200
+
+
+def test_a_recovery_code_is_shown_once_and_a_new_one_replaces_it(new_api, bff):
+    api = _bob(new_api)
+    first = api.post(BASE, json={"type": "recovery-code"})
+    assert first.status_code == 202, first.text
+    code = first.json()["recovery_code"]
+    assert code and first.json().get("totp") is None
+    path = f"{BASE}/{quote(first.json()['id'], safe='')}/verify"
+    assert api.post(path, json={}).status_code == 201
+    listed = api.get(BASE)
+    assert "recovery-code" in _types(api) and code not in listed.text
+    assert code not in api.get("/api/me/export").text
+
+    second = api.post(BASE, json={"type": "recovery-code"})
+    assert second.status_code == 202, second.text
+    new_code = second.json()["recovery_code"]
+    assert new_code != code
+    confirmed = api.post(f"{BASE}/{quote(second.json()['id'], safe='')}/verify", json={})
+    assert confirmed.status_code == 201, confirmed.text
+    # The new code replaced the old one: one recovery code, the one just confirmed.
+    assert [m["id"] for m in api.get(BASE).json()["methods"]
+            if m["type"] == "recovery-code"] == [confirmed.json()["method"]["id"]]
+
+
+def test_an_enrollment_cannot_be_confirmed_from_another_session(new_api, bff):
+    api, other = _bob(new_api), _bob(new_api)
+    started = api.post(BASE, json={"type": "totp"}).json()
+    secret = pyotp.parse_uri(started["totp"]["barcode_uri"]).secret
+    stolen = other.post(f"{BASE}/{quote(started['id'], safe='')}/verify",
+                        json={"otp_code": pyotp.TOTP(secret).now()})
+    assert stolen.status_code == 404 and stolen.json()["code"] == "enrollment_not_found"
+    assert _types(api) == ["password"]
+
+
+def test_only_what_can_be_enrolled_here_is_accepted(new_api, bff):
+    api = _bob(new_api)
+    for body in ({"type": "passkey"}, {"type": "sms"}, {}, {"type": "totp", "x": 1}):
+        refused = api.post(BASE, json=body)
+        assert refused.status_code in (400, 422), (body, refused.text)
+    assert _types(api) == ["password"]
