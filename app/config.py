@@ -223,15 +223,20 @@ def _my_account(values: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
     if mode not in MY_ACCOUNT_MODES:
         raise ConfigError(f"AUTH0_MYACCOUNT={mode!r} is unknown: use auto (a My Account API"
                           " token when the tenant grants one) or off.")
-    raw = (values.get("AUTH0_MYACCOUNT_SCOPES") or "").replace(",", " ").split()
-    scopes = tuple(dict.fromkeys(raw)) or MY_ACCOUNT_SCOPES
-    unknown = [s for s in scopes if s not in MY_ACCOUNT_SCOPES]
+    return mode, _scope_list(values, "AUTH0_MYACCOUNT_SCOPES", MY_ACCOUNT_SCOPES,
+                             "a My Account API scope")
+
+
+def _scope_list(values: Mapping[str, str], name: str, known: tuple[str, ...],
+                kind: str) -> tuple[str, ...]:
+    """The space- or comma-separated scopes in `name` (default: all of `known`)."""
+    raw = (values.get(name) or "").replace(",", " ").split()
+    scopes = tuple(dict.fromkeys(raw)) or known
+    unknown = [s for s in scopes if s not in known]
     if unknown:
-        raise ConfigError(
-            f"AUTH0_MYACCOUNT_SCOPES holds {', '.join(unknown)}, which is not a My Account"
-            f" API scope; choose from: {' '.join(MY_ACCOUNT_SCOPES)}."
-        )
-    return mode, scopes
+        raise ConfigError(f"{name} holds {', '.join(unknown)}, which is not {kind};"
+                          f" choose from: {' '.join(known)}.")
+    return scopes
 
 
 def read_environment(env: Mapping[str, str] | None = None, dotenv_path: str = ".env") -> dict:
@@ -268,14 +273,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f"AUTH0_FLOW={flow!r} is unknown: use one of {', '.join(FLOWS)}.")
     client_secret = get("AUTH0_CLIENT_SECRET", "").strip() or None
 
-    scopes_raw = get("AUTH0_SCOPES", "").replace(",", " ").split()
-    scopes = tuple(dict.fromkeys(scopes_raw)) or CURRENT_USER_SCOPES
-    unknown = [s for s in scopes if s not in CURRENT_USER_SCOPES]
-    if unknown:
-        raise ConfigError(
-            f"AUTH0_SCOPES holds {', '.join(unknown)}, which is not a current_user scope;"
-            f" choose from: {' '.join(CURRENT_USER_SCOPES)}."
-        )
+    scopes = _scope_list(values, "AUTH0_SCOPES", CURRENT_USER_SCOPES, "a current_user scope")
 
     my_account, my_account_scopes = _my_account(values)
     allow_insecure_http = _flag(values, "ALLOW_INSECURE_HTTP")

@@ -49,6 +49,7 @@ REFUSAL_TTL = 10 * 60
 _NOT_GRANTED = frozenset({"access_denied", "unauthorized_client", "invalid_scope",
                           "invalid_request"})
 _RECORD = "my_account"
+OFF_DETAIL = "This account page is set not to use the My Account API (AUTH0_MYACCOUNT=off)."
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def _access() -> MyAccountAccess:
     auth = services()
     if auth.settings.my_account == "off":
         return MyAccountAccess(None, reason="off", detail=(
-            "This account page is set not to use the My Account API (AUTH0_MYACCOUNT=off)."))
+            OFF_DETAIL))
     user = current_user()
     if user is None:
         raise login_problem(silent=False)
@@ -188,7 +189,7 @@ def status_of(grant_record: Any, mode: str) -> dict[str, Any]:
                               "detail": None, "scopes": []}
     if mode == "off":
         return {**status, "available": False, "reason": "off", "detail": (
-            "This account page is set not to use the My Account API (AUTH0_MYACCOUNT=off).")}
+            OFF_DETAIL)}
     if not isinstance(grant_record, dict):
         return status
     if "refused" in grant_record:

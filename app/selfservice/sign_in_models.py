@@ -9,9 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .models import ResponseBody
+from .my_account_client import METHOD_TYPES
 
-METHOD_TYPES = ("password", "passkey", "webauthn-platform", "webauthn-roaming", "totp",
-                "phone", "email", "push-notification", "recovery-code")
 Usage = Literal["primary", "secondary"]
 
 

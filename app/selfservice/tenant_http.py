@@ -25,6 +25,7 @@ import math
 import random
 import re
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,7 +172,7 @@ def json_object(response: requests.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-class GuardedClient:
+class GuardedClient(ABC):
     """Calls one of the tenant's APIs, only its allowed operations (see module docstring).
     Subclasses set `base_path` and `operations` and define `check_caller` and
     `read_error`."""
@@ -214,12 +215,13 @@ class GuardedClient:
 
     # --- what a subclass says --------------------------------------------------------
 
+    @abstractmethod
     def check_caller(self, op: Operation, path: str, caller: Caller) -> None:
         """Raise `ForbiddenRequest` when `path` or `caller`'s token is about another user."""
-        raise NotImplementedError
 
+    @abstractmethod
     def read_error(self, body: dict[str, Any]) -> ErrorBody:
-        raise NotImplementedError
+        """What the tenant's error body says (each API has its own shape)."""
 
     # --- the guard -------------------------------------------------------------------
 

@@ -8,12 +8,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import jwt
 import pytest
 import requests
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
 from app.tenant.directory import ALICE_ID, BOB_ID
+from tests.support.servers import LiveServer
 
 __all__ = ["ALICE_ID", "BOB_ID", "mint_token", "write_metadata_at_the_tenant"]
 
@@ -96,3 +98,26 @@ def new_api(bff_server, hooks) -> Callable[..., ApiSession]:
 def api(bff, new_api) -> ApiSession:
     """Alice, signed in to the default BFF."""
     return new_api()
+
+
+# --- a recording server: proves a client sent nothing ------------------------------------
+
+@pytest.fixture(scope="module")
+def recorder():
+    """A loopback server that answers `{}` and lists every request it got, as
+    "METHOD /path": a guard test asserts it stayed empty."""
+    hits: list[str] = []
+
+    def app(environ, start_response):
+        hits.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    server = LiveServer().serve(app)
+    yield server, hits
+    server.stop()
+
+
+def token_for(sub: str) -> str:
+    # Only `sub` is read by the guard; the tenant would check the signature.
+    return jwt.encode({"sub": sub}, "x" * 32, algorithm="HS256")

@@ -3,33 +3,13 @@ for the caller's own id. A recording server on loopback proves that nothing was 
 
 from __future__ import annotations
 
-import jwt
 import pytest
 
 from app.selfservice.client import Caller, ForbiddenRequest, ManagementClient
-from tests.support.servers import LiveServer
+from tests.api.conftest import token_for
 
 ALICE = "auth0|65f0a1c2b3d4e5f60718293a"
 BOB = "auth0|65f0a1c2b3d4e5f60718293b"
-
-
-@pytest.fixture(scope="module")
-def recorder():
-    hits: list[str] = []
-
-    def app(environ, start_response):
-        hits.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b"{}"]
-
-    server = LiveServer().serve(app)
-    yield server, hits
-    server.stop()
-
-
-def token_for(sub: str) -> str:
-    # Only `sub` is read by the guard; the tenant would check the signature.
-    return jwt.encode({"sub": sub}, "x" * 32, algorithm="HS256")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ when to retry."""
 
 from __future__ import annotations
 
-import jwt
 import pyotp
 import pytest
 
@@ -18,28 +17,10 @@ from app.selfservice.tenant_http import (
     token_subject,
 )
 from app.tenant.directory import BOB_ID
-from tests.support.servers import LiveServer
+from tests.api.conftest import token_for
 from tests.tenant_myaccount.support import sign_in_for_tokens
 
 ALICE = "auth0|65f0a1c2b3d4e5f60718293a"
-
-
-@pytest.fixture(scope="module")
-def recorder():
-    hits: list[str] = []
-
-    def app(environ, start_response):
-        hits.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b"{}"]
-
-    server = LiveServer().serve(app)
-    yield server, hits
-    server.stop()
-
-
-def token_for(sub: str) -> str:
-    return jwt.encode({"sub": sub}, "x" * 32, algorithm="HS256")
 
 
 @pytest.mark.parametrize(("method", "path"), [
