@@ -29,7 +29,7 @@ ACTIONS = (
     "signed_in", "signed_out", "reauthenticated", "metadata_saved", "identity_linked",
     "identity_unlinked", "mfa_removed", "device_key_registered", "device_key_revoked",
     "session_ended", "other_sessions_ended", "sign_in_method_removed",
-    "sign_in_method_renamed", "sign_in_method_added",
+    "sign_in_method_renamed", "sign_in_method_added", "password_changed",
 )
 OUTCOMES = ("ok", "failed", "refused", "unknown")
 

@@ -48,17 +48,19 @@ def metadata_keys(_kwargs: dict[str, Any]) -> dict[str, Any] | None:
     return {"keys": sorted(str(key) for key in body)[:100]} if isinstance(body, dict) else None
 
 
-def records(action: str, details: Details | None = None) -> Callable:
+def records(action: str | Callable[[dict], str], details: Details | None = None
+            ) -> Callable:
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             named = details(kwargs) if details else None
+            action_name = action(kwargs) if callable(action) else action
             try:
                 response = view(*args, **kwargs)
             except Exception as error:
-                record_activity(action, outcome_of(error), named)
+                record_activity(action_name, outcome_of(error), named)
                 raise
-            record_activity(action, "ok" if response.status_code < 400 else "failed", named)
+            record_activity(action_name, "ok" if response.status_code < 400 else "failed", named)
             return response
 
         return wrapper

@@ -100,19 +100,25 @@ SIGN_IN_ENDPOINTS: tuple[Endpoint, ...] = (
         sign_in_models.Factors),
     Endpoint(
         "api.start_enrollment", "POST", "/api/me/authentication-methods",
-        "Add an authenticator app or a recovery code",
+        "Add a sign-in method, or change the password",
         "Starts the enrollment; the tenant's `auth_session` stays on the server, bound to"
-        " this session, for `expires_in` seconds. `totp`: the `otpauth` URI, its QR code"
-        " (SVG, drawn here) and the manual code; `recovery-code`: the code, shown once"
-        " (a new one replaces the old when confirmed)." + MY_ACCOUNT_DOC,
+        " this session, for `expires_in` seconds. `passkey`: `passkey_options` for"
+        " `navigator.credentials.create()`; `totp`: the `otpauth` URI, its QR code (SVG,"
+        " drawn here) and the manual code; `recovery-code`: the code, shown once (a new one"
+        " replaces the old when confirmed); `email` / `phone`: a code was sent to"
+        " `code_sent_to`; `password`: the `password_policy` the new one must meet."
+        + MY_ACCOUNT_DOC,
         None, "sign-in methods", 202, sign_in_models.PendingEnrollment,
         body=sign_in_models.EnrollmentRequest, problems=STEP_UP,
         common_errors=WRITE_ERRORS),
     Endpoint(
         "api.verify_enrollment", "POST", "/api/me/authentication-methods/{method_id}/verify",
-        "Confirm an enrollment", "`otp_code` for an authenticator app; `{}` once the"
-        " recovery code is saved. 400 `wrong_code` (try again), 404 `enrollment_not_found`"
-        " (start again)." + MY_ACCOUNT_DOC, None, "sign-in methods", 201,
+        "Confirm an enrollment", "`otp_code` for an authenticator app, e-mail or phone;"
+        " `authn_response` (the new `PublicKeyCredential`'s `toJSON()`) for a passkey;"
+        " `new_password` for the password; `{}` once the recovery code is saved. 400"
+        " `wrong_code`, `passkey_rejected`, `password_rejected` (try again: the enrollment"
+        " is kept), 404 `enrollment_not_found` (start again)." + MY_ACCOUNT_DOC, None,
+        "sign-in methods", 201,
         sign_in_models.EnrolledMethod, body=sign_in_models.EnrollmentProof,
         problems={404: "`enrollment_not_found`."}, common_errors=WRITE_ERRORS,
         path_params=(("method_id", "The enrollment's `id`, URL-encoded."),)),

@@ -4,9 +4,10 @@ every other body. Key material (public keys, user handles, key ids) is never pas
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from .models import ResponseBody
 from .my_account_client import METHOD_TYPES
@@ -59,22 +60,75 @@ class MethodRename(BaseModel):
     name: str = Field(min_length=1, max_length=100, pattern=r"\S")
 
 
+#: What can be added from the account page (`push-notification` needs Auth0 Guardian).
+ENROLLABLE = ("passkey", "totp", "recovery-code", "email", "phone", "password")
+Enrollable = Literal[ENROLLABLE]  # type: ignore[valid-type]
+
+
 class EnrollmentRequest(BaseModel):
-    """`POST /api/me/authentication-methods`: what to add."""
+    """`POST /api/me/authentication-methods`: what to add (`password`: change it)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["totp", "recovery-code"] = Field(description="An authenticator app, or"
-                                                   " a (new) recovery code.")
+    type: Enrollable = Field(description="`passkey`, `totp` (an authenticator app),"
+                             " `recovery-code` (a new one), `email` or `phone` (codes sent"
+                             " there), `password` (a new password).")
+    email: str | None = Field(None, min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$",
+                              description="`email`: where the codes go.")
+    phone_number: str | None = Field(None, pattern=r"^\+[1-9][0-9]{5,14}$",
+                                     description="`phone`: E.164, e.g. +15551234567.")
+    preferred_authentication_method: Literal["sms", "voice"] | None = Field(
+        None, description="`phone`: how the codes come (default sms).")
+
+    @model_validator(mode="after")
+    def _fields_of_the_type(self) -> EnrollmentRequest:
+        wanted = {"email": {"email"}, "phone": {"phone_number"}}.get(self.type, set())
+        allowed = wanted | ({"preferred_authentication_method"} if self.type == "phone" else set())
+        given = {name for name in ("email", "phone_number", "preferred_authentication_method")
+                 if getattr(self, name) is not None}
+        for name in sorted(wanted - given):
+            raise PydanticCustomError("missing", f"{name} is required for type {self.type}")
+        for name in sorted(given - allowed):
+            raise PydanticCustomError("extra_forbidden",
+                                      f"{name} is not taken for type {self.type}")
+        return self
+
+
+class AttestationData(BaseModel):
+    """`response` of `PublicKeyCredential.toJSON()` after `navigator.credentials.create()`:
+    what Auth0 takes of it (browsers add more, e.g. `publicKey`: dropped)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    attestationObject: str = Field(min_length=1, max_length=2000)
+    clientDataJSON: str = Field(min_length=1, max_length=1000)
+    transports: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=10)
+
+
+class PasskeyAttestation(BaseModel):
+    """The new passkey's `PublicKeyCredential.toJSON()`, as Auth0's `authn_response`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(min_length=1, max_length=1364)
+    rawId: str = Field(min_length=1, max_length=1364)
+    type: Literal["public-key"]
+    response: AttestationData
+    authenticatorAttachment: Literal["platform", "cross-platform"] | None = None
+    clientExtensionResults: dict[str, Any] = Field(default_factory=dict)
 
 
 class EnrollmentProof(BaseModel):
-    """`POST .../{id}/verify`: the code the new authenticator app shows (totp); nothing
-    for a recovery code the user has saved."""
+    """`POST .../{id}/verify`: `otp_code` (authenticator app, e-mail, phone),
+    `authn_response` (passkey), `new_password` (password); nothing for a recovery code
+    the user has saved."""
 
     model_config = ConfigDict(extra="forbid")
 
     otp_code: str | None = Field(None, pattern=r"^[0-9]{6}$")
+    authn_response: PasskeyAttestation | None = None
+    new_password: str | None = Field(None, min_length=1, max_length=256,
+                                     pattern=r"^[^\u0000-\u001f\u007f-\u009f]*$")
 
 
 class TotpSetup(ResponseBody):
@@ -83,18 +137,49 @@ class TotpSetup(ResponseBody):
     qr_svg: str = Field(description="The URI's QR code, an SVG document drawn by the BFF.")
 
 
+class PasswordComplexity(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    min_length: int | None = None
+    character_types: list[str] = Field(default_factory=list)
+    character_type_rule: str | None = Field(None, description="`all` or `three_of_four`.")
+    identical_characters: str | None = None
+    sequential_characters: str | None = None
+    max_length_exceeded: str | None = None
+
+
+class PasswordPolicy(BaseModel):
+    """The connection's password policy, as the tenant describes it (what the page
+    checks while the user types; the tenant decides)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    complexity: PasswordComplexity | None = None
+    history: dict[str, Any] | None = None
+    dictionary: dict[str, Any] | None = None
+    profile_data: dict[str, Any] | None = None
+
+
 class PendingEnrollment(ResponseBody):
     """An enrollment waiting to be confirmed (its session stays on the server)."""
 
     id: str
-    type: Literal["totp", "recovery-code"]
+    type: Enrollable
     expires_in: int = Field(description="Seconds left to confirm it.")
     totp: TotpSetup | None = None
     recovery_code: str | None = Field(None, description="Shown here once, never again.")
+    passkey_options: dict[str, Any] | None = Field(
+        None, description="`PublicKeyCredentialCreationOptions` JSON for"
+        " `PublicKeyCredential.parseCreationOptionsFromJSON()`; its `rp.id` is the tenant's.")
+    code_sent_to: str | None = Field(None, description="`email` / `phone`: where the code"
+                                     " was sent.")
+    password_policy: PasswordPolicy | None = None
 
 
 class EnrolledMethod(ResponseBody):
     method: SignInMethod
+    notice: str | None = Field(None, description="Something the user should know, e.g."
+                               " that an old recovery code could not be retired yet.")
 
 
 DOCUMENTED = [SignInMethods, SignInMethod, Factors, PendingEnrollment, EnrolledMethod]

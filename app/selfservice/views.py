@@ -40,7 +40,7 @@ from .services import export as data_export
 from .services import sessions as signed_in_sessions
 from .services.account import Account
 from .services.metadata import Precondition
-from .sign_in_models import EnrolledMethod, EnrollmentProof, EnrollmentRequest, MethodRename
+from .sign_in_models import EnrollmentProof, EnrollmentRequest, MethodRename
 from .store import LockTimeout
 
 bp = Blueprint("api", __name__)
@@ -229,24 +229,24 @@ def delete_multifactor(provider: str) -> Response:
 
 # --- sign-in methods (the My Account API) ---------------------------------------------
 
-def _my_account() -> tuple[auth.MyAccountAccess, str]:
+def _my_account() -> tuple:
+    """What the sign-in methods services take first: the /me/ token, the client, the
+    store and the user."""
     user = _signed_in()
-    return auth.my_account_access(), user.user_id
+    return (auth.my_account_access(), current_app.extensions["selfserve.my_account"],
+            current_app.extensions["selfserve.api_store"], user.user_id)
 
 
 @bp.get("/me/authentication-methods")
 @auth.login_required
 def list_sign_in_methods() -> Response:
-    access, user_id = _my_account()
-    client = current_app.extensions["selfserve.my_account"]
-    return _answer(sign_in_methods.methods(access, client, user_id))
+    return _answer(sign_in_methods.methods(*_my_account()))
 
 
 @bp.get("/me/factors")
 @auth.login_required
 def list_factors() -> Response:
-    access, user_id = _my_account()
-    client = current_app.extensions["selfserve.my_account"]
+    access, client, _store, user_id = _my_account()
     return _answer(sign_in_methods.factors(access, client, user_id))
 
 
@@ -255,39 +255,35 @@ def _method_details(kwargs: dict) -> dict:
     return {"type": kwargs["method_id"].partition("|")[0][:32]}
 
 
-def _enrolling() -> tuple:
-    """What `sign_in_methods.start` / `verify` take first: the token, the client, the
-    store, the user and this session (a pending enrollment is bound to it)."""
-    access, user_id = _my_account()
-    return (access, current_app.extensions["selfserve.my_account"],
-            current_app.extensions["selfserve.api_store"], user_id, _signed_in().session_id)
+def _added_or_password_changed(kwargs: dict) -> str:
+    return ("password_changed" if kwargs["method_id"].startswith("password|")
+            else "sign_in_method_added")
 
 
 @bp.post("/me/authentication-methods")
 @auth.login_required
 @step_up_required
 def start_enrollment() -> Response:
-    started = sign_in_methods.start(*_enrolling(), parse(EnrollmentRequest, _json_body()))
+    started = sign_in_methods.start(*_my_account(), _signed_in().session_id,
+                                    parse(EnrollmentRequest, _json_body()))
     return _answer(started, 202)
 
 
 @bp.post("/me/authentication-methods/<method_id>/verify")
 @auth.login_required
-@records("sign_in_method_added", _method_details)
+@records(_added_or_password_changed, _method_details)
 def verify_enrollment(method_id: str) -> Response:
-    enrolled = sign_in_methods.verify(*_enrolling(), method_id,
+    enrolled = sign_in_methods.verify(*_my_account(), _signed_in().session_id, method_id,
                                       parse(EnrollmentProof, _json_body()))
-    return _answer(EnrolledMethod(method=enrolled), 201)
+    return _answer(enrolled, 201)
 
 
 @bp.patch("/me/authentication-methods/<method_id>")
 @auth.login_required
 @records("sign_in_method_renamed", _method_details)
 def rename_sign_in_method(method_id: str) -> Response:
-    access, user_id = _my_account()
     change = parse(MethodRename, _json_body())
-    client = current_app.extensions["selfserve.my_account"]
-    return _answer(sign_in_methods.rename(access, client, user_id, method_id, change))
+    return _answer(sign_in_methods.rename(*_my_account(), method_id, change))
 
 
 @bp.delete("/me/authentication-methods/<method_id>")
@@ -295,9 +291,7 @@ def rename_sign_in_method(method_id: str) -> Response:
 @records("sign_in_method_removed", _method_details)
 @step_up_required
 def remove_sign_in_method(method_id: str) -> Response:
-    access, user_id = _my_account()
-    sign_in_methods.remove(access, current_app.extensions["selfserve.my_account"], user_id,
-                           method_id)
+    sign_in_methods.remove(*_my_account(), method_id)
     return Response(status=204)
 
 

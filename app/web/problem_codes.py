@@ -75,6 +75,10 @@ SELFSERVICE_CODES: dict[str, str] = {
     "my_account_unavailable": "No My Account API token for this sign-in (`reason`:"
     " `off`, `not_granted`, `unavailable`; `detail` says why).",
     "wrong_code": "The code does not confirm the enrollment; try again (`field`).",
+    "passkey_rejected": "The tenant did not accept the new passkey (`detail` says why);"
+    " create it again.",
+    "password_rejected": "The password policy refuses the new password (`detail` says"
+    " why); choose another.",
     "enrollment_not_found": "No enrollment of that id is waiting (expired?): start again.",
     "password_required": "The password is how the identity signs in: it cannot be removed.",
     "insufficient_scope": "The My Account API token lacks the scope this needs"

@@ -287,6 +287,7 @@ export const de = {
   "activity.action.sign_in_method_added": "Anmeldemethode hinzugefügt",
   "activity.action.sign_in_method_removed": "Anmeldemethode entfernt",
   "activity.action.sign_in_method_renamed": "Anmeldemethode umbenannt",
+  "activity.action.password_changed": "Passwort geändert",
   "activity.action.mfa_removed": "Mehr-Faktor-Authentifizierung entfernt",
   "activity.action.device_key_registered": "Geräteschlüssel registriert",
   "activity.action.device_key_revoked": "Geräteschlüssel widerrufen",

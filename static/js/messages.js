@@ -402,6 +402,7 @@ Object.assign(en, {
   "activity.action.sign_in_method_added": "Sign-in method added",
   "activity.action.sign_in_method_removed": "Sign-in method removed",
   "activity.action.sign_in_method_renamed": "Sign-in method renamed",
+  "activity.action.password_changed": "Password changed",
   "activity.action.mfa_removed": "Multi-factor authentication removed",
   "activity.action.device_key_registered": "Device key registered",
   "activity.action.device_key_revoked": "Device key revoked",

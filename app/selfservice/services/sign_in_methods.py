@@ -1,20 +1,28 @@
-"""The user's sign-in methods, read through Auth0's My Account API with the user's own
-`/me/` token (`app.auth.my_account_access`).
+"""The user's sign-in methods, read and changed through Auth0's My Account API with the
+user's own `/me/` token (`app.auth.my_account_access`).
 
-Contract: `methods(access, client, caller_id)` lists them (`SignInMethods`, no key
+Contract: `methods(access, client, store, user_id)` lists them (`SignInMethods`, no key
 material); `factors(...)` lists what the tenant enables (`Factors`). Without a token:
 403 `my_account_unavailable` with its `reason` and `detail` (the page then shows the
 Management API's enrollments); without the scope an operation needs: 403
 `insufficient_scope` naming it. Nothing here is sent before those checks pass.
-`rename(..., method_id, name)` gives the renamed `SignInMethod`; `remove(...)` deletes a
-method (400 `password_required` for the password: it is how the identity signs in).
-`start(...)` / `verify(...)` enroll an authenticator app or a recovery code (below).
+`rename(...)` gives the renamed `SignInMethod`; `remove(...)` deletes a method (400
+`password_required` for the password: it is how the identity signs in). `start(...)` /
+`verify(...)` add a passkey, an authenticator app, a recovery code, e-mail or phone
+codes, or change the password (below).
+
+The list is kept per user for `LIST_TTL` seconds and updated by every change made here:
+Auth0's Free plan allows 2 authentication-method calls a minute per user, and a page
+that re-read the list after each change would spend them all. A change made elsewhere
+(another device) shows within `LIST_TTL` seconds.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import time
+from typing import Any
 
 import segno
 
@@ -23,18 +31,22 @@ from app.web.problems import Problem
 
 from ..my_account_client import MyAccountClient
 from ..sign_in_models import (
+    EnrolledMethod,
     EnrollmentProof,
     EnrollmentRequest,
     Factor,
     Factors,
     MethodRename,
+    PasswordPolicy,
     PendingEnrollment,
     SignInMethod,
     SignInMethods,
     TotpSetup,
 )
-from ..store import KeyValueStore, session_key
-from ..tenant_http import Caller, TenantHTTPError
+from ..store import KeyValueStore, session_key, user_key
+from ..tenant_http import Caller, TenantError, TenantHTTPError
+
+log = logging.getLogger(__name__)
 
 READ_METHODS = "read:me:authentication_methods"
 READ_FACTORS = "read:me:factors"
@@ -54,9 +66,47 @@ def _caller(access: MyAccountAccess, user_id: str, scope: str) -> Caller:
     return Caller(user_id, access.token)
 
 
-def methods(access: MyAccountAccess, client: MyAccountClient, user_id: str) -> SignInMethods:
-    listed = client.list_methods(_caller(access, user_id, READ_METHODS))
-    return SignInMethods(methods=[SignInMethod.model_validate(m) for m in listed])
+#: Seconds the list of a user's methods is kept (the Free plan's per-user window).
+LIST_TTL = 60
+
+
+def _list_key(user_id: str) -> str:
+    return user_key("sign-in-methods", user_id)
+
+
+def _cached(store: KeyValueStore, user_id: str) -> list[SignInMethod] | None:
+    kept = store.get(_list_key(user_id))
+    if not isinstance(kept, list):
+        return None
+    return [SignInMethod.model_validate(m) for m in kept]
+
+
+def _keep(store: KeyValueStore, user_id: str, listed: list[SignInMethod]) -> None:
+    store.set(_list_key(user_id), [m.model_dump(exclude_none=True) for m in listed],
+              LIST_TTL)
+
+
+def _update_kept(store: KeyValueStore, user_id: str, *, drop: set[str] = frozenset(),
+                 put: SignInMethod | None = None) -> None:
+    """Apply a change made here to the kept list (if one is kept)."""
+    kept = _cached(store, user_id)
+    if kept is None:
+        return
+    replaced = [put if put is not None and m.id == put.id else m for m in kept
+                if m.id not in drop]
+    if put is not None and all(m.id != put.id for m in kept):
+        replaced.append(put)
+    _keep(store, user_id, replaced)
+
+
+def methods(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,
+            user_id: str) -> SignInMethods:
+    caller = _caller(access, user_id, READ_METHODS)
+    kept = _cached(store, user_id)
+    if kept is None:
+        kept = [SignInMethod.model_validate(m) for m in client.list_methods(caller)]
+        _keep(store, user_id, kept)
+    return SignInMethods(methods=kept)
 
 
 def factors(access: MyAccountAccess, client: MyAccountClient, user_id: str) -> Factors:
@@ -64,26 +114,25 @@ def factors(access: MyAccountAccess, client: MyAccountClient, user_id: str) -> F
     return Factors(factors=[Factor.model_validate(f) for f in listed])
 
 
-def rename(access: MyAccountAccess, client: MyAccountClient, user_id: str, method_id: str,
-           change: MethodRename) -> SignInMethod:
-    renamed = client.update_method(_caller(access, user_id, UPDATE_METHODS), method_id,
-                                   {"name": change.name})
-    return SignInMethod.model_validate(renamed)
+def rename(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,
+           user_id: str, method_id: str, change: MethodRename) -> SignInMethod:
+    renamed = SignInMethod.model_validate(client.update_method(
+        _caller(access, user_id, UPDATE_METHODS), method_id, {"name": change.name}))
+    _update_kept(store, user_id, put=renamed)
+    return renamed
 
 
-def remove(access: MyAccountAccess, client: MyAccountClient, user_id: str,
-           method_id: str) -> None:
+def remove(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,
+           user_id: str, method_id: str) -> None:
     if method_id.startswith("password|"):
         raise Problem(400, "password_required", "The password cannot be removed here: it is"
                       " how this sign-in identity signs in. Change it instead.")
     client.delete_method(_caller(access, user_id, DELETE_METHODS), method_id)
+    _update_kept(store, user_id, drop={method_id})
 
 
-# --- enrolling a new method (authenticator app, recovery code) -------------------------
+# --- adding a method, or a new password -------------------------------------------------
 
-#: What can be enrolled from here so far; the others need a browser ceremony or a
-#: delivered code (issue 13, still open).
-ENROLLABLE = ("totp", "recovery-code")
 CREATE_METHODS = "create:me:authentication_methods"
 #: The tenant keeps an enrollment's `auth_session` 5 minutes (Auth0: `auth_session`).
 PENDING_TTL = 300
@@ -93,17 +142,23 @@ def _pending_key(session_id: str) -> str:
     return session_key("enrollment", session_id)
 
 
+def _tenant_gave_nothing(what: str) -> Problem:
+    return Problem(502, "tenant_unavailable", f"The sign-in service started this without"
+                   f" {what}; try again.")
+
+
 def start(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,
           user_id: str, session_id: str, request: EnrollmentRequest) -> PendingEnrollment:
     """Start an enrollment; its `auth_session` stays in the store, bound to this session
     (one at a time: a new start replaces the old). The answer holds what the browser
-    shows: the `otpauth` URI with its QR code and manual code, or the recovery code once."""
+    needs next: the passkey's creation options, the `otpauth` URI with its QR code and
+    manual code, the recovery code (once), where a code was sent, or the password policy."""
     caller = _caller(access, user_id, CREATE_METHODS)
-    started = client.start_enrollment(caller, {"type": request.type})
+    body: dict[str, Any] = request.model_dump(exclude_none=True)
+    started = client.start_enrollment(caller, body)
     method_id, auth_session = started.get("id"), started.get("auth_session")
     if not isinstance(method_id, str) or not isinstance(auth_session, str):
-        raise Problem(502, "tenant_unavailable", "The sign-in service started the enrollment"
-                      " without the id or session it needs; try again.")
+        raise _tenant_gave_nothing("the id or session it needs")
     store.set(_pending_key(session_id), {"id": method_id, "type": request.type,
                                          "auth_session": auth_session,
                                          "expires_at": time.time() + PENDING_TTL},
@@ -112,12 +167,23 @@ def start(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore
     if request.type == "totp":
         uri = started.get("barcode_uri")
         if not isinstance(uri, str) or not uri.startswith("otpauth://"):
-            raise Problem(502, "tenant_unavailable", "The sign-in service gave no"
-                          " authenticator URI; try again.")
+            raise _tenant_gave_nothing("an authenticator URI")
         answer.totp = TotpSetup(barcode_uri=uri, manual_input_code=str(
             started.get("manual_input_code") or ""), qr_svg=qr_svg(uri))
+    elif request.type == "recovery-code":
+        code = started.get("recovery_code")
+        if not isinstance(code, str) or not code:
+            raise _tenant_gave_nothing("a recovery code")
+        answer.recovery_code = code
+    elif request.type == "passkey":
+        options = started.get("authn_params_public_key")
+        if not isinstance(options, dict) or not isinstance(options.get("challenge"), str):
+            raise _tenant_gave_nothing("the passkey's creation options")
+        answer.passkey_options = options
+    elif request.type in ("email", "phone"):
+        answer.code_sent_to = request.email or request.phone_number
     else:
-        answer.recovery_code = str(started.get("recovery_code") or "")
+        answer.password_policy = PasswordPolicy.model_validate(started.get("policy") or {})
     return answer
 
 
@@ -131,40 +197,89 @@ def qr_svg(uri: str) -> str:
     return buffer.getvalue().decode()
 
 
+#: What each type's confirmation carries, and how the tenant names the field.
+_PROOF = {"totp": "otp_code", "email": "otp_code", "phone": "otp_code",
+          "passkey": "authn_response", "password": "new_password"}
+_WRONG_PROOF = {
+    "otp_code": "That code is not right (or no longer valid): enter the newest code.",
+    "authn_response": "The passkey could not be checked",
+    "new_password": "The new password was refused",
+}
+
+
+def _proof_body(pending: dict[str, Any], proof: EnrollmentProof) -> dict[str, Any]:
+    body: dict[str, Any] = {"auth_session": pending["auth_session"]}
+    field = _PROOF.get(pending["type"])
+    if field is None:
+        return body  # a recovery code: the user saved it; nothing to prove
+    value = getattr(proof, field)
+    if value is None:
+        raise Problem(400, _refusal_code(field), {
+            "otp_code": "Enter the 6-digit code.",
+            "authn_response": "Create the passkey in your browser first.",
+            "new_password": "Enter the new password.",
+        }[field], field=field)
+    body[field] = (value.model_dump(exclude_none=True) if field == "authn_response"
+                   else value)
+    return body
+
+
+def _refusal_code(field: str) -> str:
+    return {"otp_code": "wrong_code", "authn_response": "passkey_rejected",
+            "new_password": "password_rejected"}[field]
+
+
 def verify(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,
            user_id: str, session_id: str, method_id: str, proof: EnrollmentProof
-           ) -> SignInMethod:
-    """Finish the pending enrollment `method_id` with `proof` (a code for totp, nothing
-    for a recovery code the user saved). A wrong code: 400 `wrong_code`, the enrollment
-    kept for another try; none pending (expired, another id): 404 `enrollment_not_found`.
-    A confirmed recovery code replaces the user's older ones."""
+           ) -> EnrolledMethod:
+    """Finish the pending enrollment `method_id` with `proof`. A proof the tenant refuses:
+    400 `wrong_code`, `passkey_rejected` or `password_rejected` with the tenant's reason
+    (the policy's, for a password), the enrollment kept for another try; none pending
+    (expired, another id, too many tries): 404 `enrollment_not_found`. A confirmed
+    recovery code replaces the user's older ones."""
     caller = _caller(access, user_id, CREATE_METHODS)
     pending = store.get(_pending_key(session_id))
     if not isinstance(pending, dict) or pending.get("id") != method_id:
         raise Problem(404, "enrollment_not_found", "No enrollment of this id is waiting to"
                       " be confirmed (it expires after 5 minutes): start again.")
-    body: dict = {"auth_session": pending["auth_session"]}
-    if pending["type"] == "totp":
-        if proof.otp_code is None:
-            raise Problem(400, "wrong_code", "Enter the 6-digit code your authenticator app"
-                          " shows.", field="otp_code")
-        body["otp_code"] = proof.otp_code
     try:
-        enrolled = client.verify_enrollment(caller, method_id, body)
+        enrolled = SignInMethod.model_validate(
+            client.verify_enrollment(caller, method_id, _proof_body(pending, proof)))
     except TenantHTTPError as error:
-        if error.status == 400 and "otp_code" in error.fields:
-            raise Problem(400, "wrong_code", "That code is not right (or no longer valid):"
-                          " enter the code your authenticator app shows now.",
-                          field="otp_code") from None
+        field = _PROOF.get(pending["type"])
+        if error.status == 400 and field and field in error.fields:
+            reason = (_WRONG_PROOF[field] if field == "otp_code"
+                      else f"{_WRONG_PROOF[field]}: {error.tenant_message}")
+            raise Problem(400, _refusal_code(field), reason, field=field) from None
         if error.status in (400, 404):
             store.delete(_pending_key(session_id))
             raise Problem(404, "enrollment_not_found", "The enrollment is no longer waiting"
                           f" ({error.tenant_message}): start again.") from None
         raise
     store.delete(_pending_key(session_id))
+    notice = None
     if pending["type"] == "recovery-code":
-        # One recovery code at a time: the new one replaces the old (the user saved it).
-        for old in client.list_methods(caller, "recovery-code"):
-            if old.get("id") != enrolled.get("id"):
-                client.delete_method(_caller(access, user_id, DELETE_METHODS), old["id"])
-    return SignInMethod.model_validate(enrolled)
+        notice = _retire_old_recovery_codes(access, client, store, user_id, enrolled.id)
+    _update_kept(store, user_id, put=enrolled)
+    return EnrolledMethod(method=enrolled, notice=notice)
+
+
+def _retire_old_recovery_codes(access: MyAccountAccess, client: MyAccountClient,
+                               store: KeyValueStore, user_id: str, new_id: str) -> str | None:
+    """One recovery code at a time: delete the older ones. The new code is confirmed
+    already, so a failure here (a rate limit, an outage) must not fail the request: the
+    user is told the old code still works, and can remove it from the list."""
+    try:
+        caller = _caller(access, user_id, READ_METHODS)
+        kept = _cached(store, user_id)
+        old = ([m.id for m in kept if m.type == "recovery-code"] if kept is not None
+               else [m["id"] for m in client.list_methods(caller, "recovery-code")])
+        for method_id in old:
+            if method_id != new_id:
+                client.delete_method(_caller(access, user_id, DELETE_METHODS), method_id)
+                _update_kept(store, user_id, drop={method_id})
+    except (TenantError, Problem) as error:
+        log.warning("an old recovery code was not retired: %s", error)
+        return ("Your new recovery code works. The old one could not be removed yet and"
+                " still works too: remove it from the list below.")
+    return None
