@@ -5,11 +5,14 @@ Contract: `run_checks(settings) -> list[CheckResult]`, each PASS, WARN, FAIL or 
 that change nothing are made: discovery, JWKS, `/authorize` requests whose redirects
 are not followed (they sign nobody in), and one token request with a made-up code
 (it tells whether the client's credentials are right without any user), and one with
-a made-up refresh token for the My Account API's audience.
+a made-up refresh token for the My Account API's audience. The passkeys line makes no
+request: the rp.id the tenant really uses is only seen in a passkey enrollment, which
+needs a user's token, so it is derived from the settings (docs/passkeys.md).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -237,6 +240,79 @@ def _check_cookies(settings: Settings) -> CheckResult:
                        " production")
 
 
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _under(host: str, rp_id: str) -> bool:
+    """WebAuthn's rule: the page's host is the rp.id or a subdomain of it."""
+    return host == rp_id or host.endswith("." + rp_id)
+
+
+def passkey_rp_id(settings: Settings) -> tuple[str, str]:
+    """(the rp.id the tenant's passkeys use, where that comes from). AUTH0_PASSKEY_RP_ID
+    when set; else the AUTH0_DOMAIN host, as on Auth0 without a relying party identifier
+    of a custom domain's own; `localhost` for a tenant on an IP address, as the local
+    tenant does (app/tenant/mfa/relying_party.py: an IP cannot be an rp.id)."""
+    if settings.passkey_rp_id:
+        return settings.passkey_rp_id, "AUTH0_PASSKEY_RP_ID"
+    host = (urlsplit(settings.tenant_url).hostname or "").lower()
+    if _is_ip(host):
+        return "localhost", f"the local tenant's, as AUTH0_DOMAIN is the IP address {host}"
+    return host, "the AUTH0_DOMAIN host; set AUTH0_PASSKEY_RP_ID if the tenant's differs"
+
+
+def check_passkeys(settings: Settings) -> CheckResult:
+    """Whether the account page (PUBLIC_URL) can create passkeys with the tenant's rp.id:
+    WebAuthn needs a secure context (https, or http on localhost), a host name (no IP
+    address) and the page's host equal to the rp.id or under it."""
+    name = "passkeys"
+    if settings.my_account == "off":
+        return CheckResult("SKIP", name, "does not apply: AUTH0_MYACCOUNT=off (passkeys are"
+                           " added through the My Account API)")
+    page = urlsplit(settings.public_url)
+    host = (page.hostname or "").lower()
+    rp_id, source = passkey_rp_id(settings)
+    tenant_host = (urlsplit(settings.tenant_url).hostname or "").lower()
+    problems = []
+    if _is_ip(host):
+        port = f":{page.port}" if page.port else ""
+        problems.append(f"PUBLIC_URL's host {host} is an IP address, where browsers offer no"
+                        " passkeys (WebAuthn needs a host name): serve the account page on a"
+                        f" host name (http://localhost{port} for a local demo)")
+    elif page.scheme != "https" and not _under(host, "localhost"):
+        problems.append(f"PUBLIC_URL {settings.public_url} is plain http, not a secure"
+                        " context, where browsers offer no passkeys: serve it over https")
+    if not _is_ip(host) and not _under(host, rp_id):
+        parent = host.split(".", 1)[1] if host.count(".") >= 2 else host
+        elsewhere = (
+            f"only Auth0 serves pages under {rp_id}, so a custom domain is the way"
+            if _under(rp_id, "auth0.com") else
+            f"or serve the account page on {rp_id} or a subdomain of it"
+        )
+        problems.append(
+            f"the account page's host {host} is neither the rp.id {rp_id} ({source}) nor"
+            " under it, so browsers refuse to create passkeys there: give the tenant a"
+            f" custom domain whose passkey relying party identifier is {host} or a parent"
+            f" of it (e.g. custom domain login.{parent} with identifier {parent}), then set"
+            " AUTH0_DOMAIN to that custom domain and AUTH0_PASSKEY_RP_ID to that"
+            f" identifier; {elsewhere}"
+        )
+    if settings.passkey_rp_id and not _under(tenant_host, rp_id) and not _is_ip(tenant_host):
+        problems.append(f"the tenant's login at {tenant_host} (AUTH0_DOMAIN) is not under"
+                        f" AUTH0_PASSKEY_RP_ID {rp_id}: Auth0's relying party identifier is"
+                        " the custom domain or a parent of it, so set AUTH0_DOMAIN to the"
+                        " custom domain it belongs to")
+    if problems:
+        return CheckResult("WARN", name, "; ".join(problems))
+    return CheckResult("PASS", name, f"the account page at {host} can create passkeys for"
+                       f" rp.id {rp_id} ({source})")
+
+
 def _redacted(url: str) -> str:
     """`url` without its password, for printing."""
     parts = urlsplit(url)
@@ -277,6 +353,7 @@ def run_checks(settings: Settings) -> list[CheckResult]:
             )
             results.append(_check_client_credentials(settings, http, doc, client_known))
             results.append(_check_my_account(settings, http, doc))
+    results.append(check_passkeys(settings))
     results.append(_check_cookies(settings))
     results.append(_check_session_store(settings))
     return results

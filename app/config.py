@@ -46,6 +46,8 @@ MIN_SECRET_KEY_LENGTH = 32
 #: The local tenant's connections; a real tenant names its own in LINK_CONNECTIONS.
 DEFAULT_LINK_CONNECTIONS = ("Username-Password-Authentication", "github", "google-oauth2")
 _CONNECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+#: One DNS label (letters, digits, inner hyphens), as a WebAuthn rp.id is made of.
+_HOST_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 class ConfigError(ValueError):
@@ -81,6 +83,9 @@ class Settings:
     my_account_scopes: tuple[str, ...] = MY_ACCOUNT_SCOPES
     # ALLOW_INSECURE_HTTP=1: a plain-http PUBLIC_URL on a non-loopback host (a lab only).
     allow_insecure_http: bool = False
+    # AUTH0_PASSKEY_RP_ID: the tenant's passkey relying party identifier (a host name);
+    # None: the AUTH0_DOMAIN host, which is what Auth0 uses without a custom domain's own.
+    passkey_rp_id: str | None = None
 
     @property
     def issuer(self) -> str:
@@ -239,6 +244,34 @@ def _scope_list(values: Mapping[str, str], name: str, known: tuple[str, ...],
     return scopes
 
 
+def _passkey_rp_id(values: Mapping[str, str]) -> str | None:
+    """AUTH0_PASSKEY_RP_ID: a bare host name (WebAuthn's rp.id has no scheme, port or path,
+    and cannot be an IP address), lower-cased; None when unset."""
+    raw = (values.get("AUTH0_PASSKEY_RP_ID") or "").strip()
+    if not raw:
+        return None
+    name = raw.lower()
+    fix = ("write the relying party identifier configured for passkeys in the tenant, a host"
+           " name such as example.com (no scheme, port or path), or unset it to use the"
+           " AUTH0_DOMAIN host.")
+    if "://" in name or any(c in name for c in "/:?#@[] "):
+        raise ConfigError(f"AUTH0_PASSKEY_RP_ID={raw!r} is not a host name: {fix}")
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        raise ConfigError(f"AUTH0_PASSKEY_RP_ID={raw!r} is an IP address, which WebAuthn does"
+                          f" not accept as an rp.id: {fix}")
+    labels = name.split(".")
+    if len(name) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+        raise ConfigError(f"AUTH0_PASSKEY_RP_ID={raw!r} is not a host name: {fix}")
+    if len(labels) == 1 and name != "localhost":
+        raise ConfigError(f"AUTH0_PASSKEY_RP_ID={raw!r} is a single label: an rp.id is a"
+                          f" registrable domain (or localhost); {fix}")
+    return name
+
+
 def read_environment(env: Mapping[str, str] | None = None, dotenv_path: str = ".env") -> dict:
     """The effective variables: `.env` first, the process environment over it, `env` over both."""
     merged: dict[str, str] = {}
@@ -343,6 +376,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                                               Settings.activity_retention_days, unit="days"),
         my_account=my_account,
         my_account_scopes=my_account_scopes,
+        passkey_rp_id=_passkey_rp_id(values),
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 import requests
 from dotenv import dotenv_values
 
-from app.check import run_checks
+from app.check import check_passkeys, run_checks
 from app.config import load_settings
 from tests.support.login import sign_in
 from tests.support.servers import free_port, redis_command
@@ -361,3 +361,69 @@ def test_check_skips_my_account_when_it_is_off(tenant, bff_server):
     status, message = _my_account(run_checks(load_settings(_check_env(
         tenant, bff_server, AUTH0_MYACCOUNT="off"))))
     assert (status, message) == ("SKIP", "does not apply: AUTH0_MYACCOUNT=off")
+
+
+# -- the passkeys line: can the account page (PUBLIC_URL) create the tenant's passkeys? --
+
+
+def _passkeys(results) -> tuple[str, str]:
+    (result,) = [r for r in results if r.name == "passkeys"]
+    return result.status, result.message
+
+
+def _hosted(**overrides):
+    """Settings for a hosted tenant, for the passkeys line alone (it makes no request)."""
+    return load_settings({"AUTH0_DOMAIN": "tenant.us.auth0.com", "AUTH0_CLIENT_ID": "abc",
+                          "APP_SECRET_KEY": "k" * 40, "AUTH0_PASSKEY_RP_ID": "",
+                          "ALLOW_INSECURE_HTTP": "", **overrides})
+
+
+def test_check_passes_passkeys_for_the_demo_configuration(tenant, bff_server):
+    """Tenant on 127.0.0.1, BFF on http://localhost:<port>: the local tenant's rp.id is
+    localhost, so the account page may create passkeys."""
+    assert bff_server.url.startswith("http://localhost:")
+    status, message = _passkeys(run_checks(load_settings(_check_env(tenant, bff_server))))
+    assert status == "PASS", message
+    assert "rp.id localhost" in message
+
+
+def test_check_warns_that_passkeys_cannot_work_outside_the_tenants_domain():
+    result = check_passkeys(_hosted(PUBLIC_URL="https://account.example.com"))
+    assert result.status == "WARN", result.message
+    assert "rp.id tenant.us.auth0.com" in result.message
+    assert "custom domain" in result.message and "AUTH0_PASSKEY_RP_ID" in result.message
+    assert "account.example.com or a parent of it" in result.message
+
+
+def test_check_passes_passkeys_with_a_relying_party_identifier_above_the_page():
+    result = check_passkeys(_hosted(AUTH0_DOMAIN="login.example.com",
+                                    PUBLIC_URL="https://account.example.com",
+                                    AUTH0_PASSKEY_RP_ID="example.com"))
+    assert result.status == "PASS", result.message
+    assert "rp.id example.com (AUTH0_PASSKEY_RP_ID)" in result.message
+
+
+def test_check_warns_when_the_tenants_login_is_not_under_the_relying_party_identifier():
+    """Auth0's relying party identifier is the custom domain or a parent of it: the
+    canonical domain cannot use example.com, AUTH0_DOMAIN must be the custom domain."""
+    result = check_passkeys(_hosted(PUBLIC_URL="https://account.example.com",
+                                    AUTH0_PASSKEY_RP_ID="example.com"))
+    assert result.status == "WARN", result.message
+    assert "tenant.us.auth0.com (AUTH0_DOMAIN) is not under" in result.message
+
+
+@pytest.mark.parametrize(("public_url", "named"), [
+    ("http://account.example.com", "not a secure context"),
+    ("http://127.0.0.1:8000", "http://localhost:8000"),
+])
+def test_check_warns_where_browsers_offer_no_passkeys(public_url, named):
+    result = check_passkeys(_hosted(AUTH0_DOMAIN="http://127.0.0.1:3001",
+                                    PUBLIC_URL=public_url, ALLOW_INSECURE_HTTP="1"))
+    assert result.status == "WARN", result.message
+    assert named in result.message
+
+
+def test_check_skips_passkeys_when_the_my_account_api_is_off():
+    result = check_passkeys(_hosted(PUBLIC_URL="https://account.example.com",
+                                    AUTH0_MYACCOUNT="off"))
+    assert result.status == "SKIP"

@@ -20,7 +20,8 @@ def _clean_environment(monkeypatch, tmp_path):
                  "REDIS_CLUSTER_NODES", "DATA_DIR", "SESSION_DIR",
                  "EMBED_ALLOWED_ORIGINS", "METADATA_SCHEMA", "SESSION_IDLE_TIMEOUT",
                  "SESSION_ABSOLUTE_TIMEOUT", "HTTP_TIMEOUT", "AUTH_TRANSACTION_TTL",
-                 "ALLOW_INSECURE_HTTP", "STEP_UP_MAX_AGE", "ACTIVITY_RETENTION_DAYS"):
+                 "ALLOW_INSECURE_HTTP", "STEP_UP_MAX_AGE", "ACTIVITY_RETENTION_DAYS",
+                 "AUTH0_PASSKEY_RP_ID"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -198,3 +199,28 @@ def test_my_account_can_be_turned_off_and_narrowed():
 def test_a_wrong_my_account_setting_is_refused_by_name(name, value, named):
     with pytest.raises(ConfigError, match=named):
         load_settings({**GOOD, name: value})
+
+
+def test_the_passkey_rp_id_defaults_to_none_and_takes_a_host_name():
+    assert load_settings(GOOD).passkey_rp_id is None
+    assert load_settings({**GOOD, "AUTH0_PASSKEY_RP_ID": " Example.COM "}).passkey_rp_id == (
+        "example.com")
+    assert load_settings({**GOOD, "AUTH0_PASSKEY_RP_ID": "localhost"}).passkey_rp_id == (
+        "localhost")
+
+
+@pytest.mark.parametrize(("value", "says"), [
+    ("https://example.com", "not a host name"),
+    ("example.com:443", "not a host name"),
+    ("example.com/login", "not a host name"),
+    ("127.0.0.1", "is an IP address"),
+    ("exa_mple.com", "not a host name"),
+    ("-example.com", "not a host name"),
+    ("example..com", "not a host name"),
+    ("com", "single label"),
+])
+def test_a_bad_passkey_rp_id_is_refused_with_the_fix(value, says):
+    with pytest.raises(ConfigError, match="AUTH0_PASSKEY_RP_ID") as refused:
+        load_settings({**GOOD, "AUTH0_PASSKEY_RP_ID": value})
+    assert says in str(refused.value)
+    assert "no scheme, port or path" in str(refused.value)
