@@ -12,16 +12,17 @@ const PENDING = "selfserve.pendingAction";
 const PENDING_MAX_MS = 10 * 60 * 1000;
 
 /**
- * Send a sensitive change. Resolves true when it was done; false when the user must
- * sign in again first (the page then navigates) or declined. Other errors reject.
- * `action`: {method, path, label (what it does, for people), what (the "saved" event),
- * and any JSON the view's `afterSensitive(action)` needs when it is resumed}.
+ * Send a sensitive change. Resolves to the answer ({status, data, etag}) when it was
+ * done; false when the user must sign in again first (the page then navigates) or
+ * declined. Other errors reject. `action`: {method, path, body (optional JSON), label
+ * (what it does, for people), what (the "saved" event), and any JSON the view's
+ * `afterSensitive(action, answer)` needs when it is resumed}. The action waits in
+ * sessionStorage: never put a secret in it.
  */
 export async function sendSensitive(view, action) {
   const label = action.label.replace(/\?\s*$/, "");
   try {
-    await view.ctx.api.send(action.method, action.path);
-    return true;
+    return await view.ctx.api.send(action.method, action.path, action.body);
   } catch (error) {
     if (error.code !== "reauthentication_required") throw error;
     const ok = await confirmDialog(view, {
@@ -61,9 +62,11 @@ export async function resumeSensitive(view) {
   });
   if (!ok) return;
   try {
-    if (!(await sendSensitive(view, pending))) return;
-    // What the view does after the call besides reloading (e.g. drop a local key).
-    if (typeof view.afterSensitive === "function") await view.afterSensitive(pending);
+    const answer = await sendSensitive(view, pending);
+    if (!answer) return;
+    // What the view does after the call besides reloading (e.g. drop a local key, or
+    // go on with an enrollment the call started).
+    if (typeof view.afterSensitive === "function") await view.afterSensitive(pending, answer);
     view.ctx.emit("saved", { what: pending.what });
     await view.run();
     view.ctx.announce(t("stepup.done", { action: pending.label }));

@@ -1,12 +1,19 @@
 // Security: how you sign in (the My Account API's list of methods, where the tenant
-// grants this page a /me/ token; otherwise why not), then the MFA enrollments with type,
-// name, enrolment date and last use; removal with a confirmation that says what happens.
+// grants this page a /me/ token; otherwise why not), what can be added (each kind's
+// steps in views/enroll/), then the MFA enrollments with type, name, enrolment date and
+// last use; removal with a confirmation that says what happens.
 
 import { LoginRequired } from "../api.js";
 import { formatDate, h } from "../dom.js";
 import { has, t } from "../messages.js";
 import { sendSensitive } from "../step-up.js";
 import { View, alert, confirmDialog, empty } from "../ui.js";
+import * as recoveryCode from "./enroll/recovery-code.js";
+import * as totp from "./enroll/totp.js";
+
+/** The kinds that can be added here, in the order the page offers them. Each module:
+ *  `type`, `begin(view, panel)`, `resume(view, panel, pending)` (after a step-up). */
+const KINDS = [totp, recoveryCode];
 
 /** The provider DELETE /api/me/multifactor/<provider> takes for an enrollment. */
 export function providerOf(enrollment) {
@@ -30,20 +37,22 @@ class SecurityView extends View {
     return { enrollments: data.enrollments || [], signIn };
   }
 
-  /** `{ methods }` from the My Account API, or `{ unavailable: sentence }`. */
+  /** `{ methods }` from the My Account API, `{ retryAfter }` while the tenant's rate
+   *  limit holds, or `{ unavailable: sentence }`. */
   async signInMethods() {
     try {
       const { data } = await this.ctx.api.get("/api/me/authentication-methods");
       return { methods: data.methods || [] };
     } catch (error) {
       if (error instanceof LoginRequired) throw error;
+      if (error.code === "rate_limited") return { retryAfter: error.body.retry_after ?? 5 };
       return { unavailable: error.userMessage };
     }
   }
 
   render({ enrollments, signIn }) {
     this.message = h("div", { class: "security-message" });
-    return [this.message, this.signInCard(signIn),
+    return [this.message, this.signInCard(signIn), signIn.methods ? this.addCard(signIn.methods) : null,
       h("section", { class: "card", "aria-labelledby": "mfa-title" },
         h("h2", { id: "mfa-title" }, t("security.mfaTitle")),
         enrollments.length
@@ -51,11 +60,16 @@ class SecurityView extends View {
           : empty(t("security.empty")))];
   }
 
-  signInCard({ methods, unavailable }) {
-    const body = methods
-      ? h("ul", { class: "item-list", "data-testid": "sign-in-methods" }, methods.map((method) => this.method(method)))
-      : h("p", { class: "muted", "data-testid": "sign-in-methods-unavailable" },
+  signInCard({ methods, unavailable, retryAfter }) {
+    let body;
+    if (methods) {
+      body = h("ul", { class: "item-list", "data-testid": "sign-in-methods" }, methods.map((method) => this.method(method)));
+    } else if (retryAfter) {
+      body = this.waitAndReload(retryAfter);
+    } else {
+      body = h("p", { class: "muted", "data-testid": "sign-in-methods-unavailable" },
         t("security.methodsUnavailable", { reason: unavailable }));
+    }
     return h("section", { class: "card", "aria-labelledby": "methods-title" },
       h("h2", { id: "methods-title" }, t("security.methodsTitle")), body);
   }
@@ -74,6 +88,86 @@ class SecurityView extends View {
         : h("button", { type: "button", class: "button danger-outline",
           "aria-label": t("security.removeLabel", { name: detail || label }),
           onclick: () => this.removeMethod(method, detail || label) }, t("security.remove")));
+  }
+
+  /** The tenant's rate limit holds: say how long, then load the view again by itself. */
+  waitAndReload(seconds) {
+    const line = h("p", { class: "muted", role: "status", "data-testid": "rate-limit-wait" });
+    let left = Math.max(1, Math.ceil(seconds));
+    const tick = () => {
+      if (!line.isConnected && left < seconds) return; // the view moved on
+      if (left <= 0) {
+        this.run();
+        return;
+      }
+      line.textContent = t("enroll.listRateLimited", { seconds: left });
+      left -= 1;
+      setTimeout(tick, 1000);
+    };
+    tick();
+    return line;
+  }
+
+  /** "Add a way to sign in": a button per kind; the chosen kind's steps in the panel. */
+  addCard(methods) {
+    this.panel = h("div", { class: "enroll-panel", "data-testid": "enroll-panel" });
+    const hasRecovery = methods.some((method) => method.type === "recovery-code");
+    const buttons = KINDS.map((kind) => h("button", {
+      type: "button", class: "button", "data-kind": kind.type,
+      onclick: () => this.enroll(kind),
+    }, t(kind.type === "recovery-code" && hasRecovery ? "enroll.recovery-code.replace" : `enroll.${kind.type}.add`)));
+    this.addButtons = h("div", { class: "actions enroll-choices" }, buttons);
+    const card = h("section", { class: "card", "aria-labelledby": "add-method-title" },
+      h("h2", { id: "add-method-title" }, t("enroll.title")),
+      h("p", { class: "muted" }, t("enroll.intro")), this.addButtons, this.panel);
+    if (this.resumed) {
+      const { kind, pending } = this.resumed;
+      this.resumed = null;
+      queueMicrotask(() => this.runFlow(kind, (view, panel) => kind.resume(view, panel, pending)));
+    }
+    return card;
+  }
+
+  enroll(kind) {
+    return this.runFlow(kind, (view, panel) => kind.begin(view, panel));
+  }
+
+  /** Run one kind's steps in the panel; an error is shown there, with the way back. */
+  async runFlow(kind, steps) {
+    this.addButtons.hidden = true;
+    this.panel.replaceChildren();
+    this.panel.dataset.kind = kind.type;
+    try {
+      await steps(this, this.panel);
+    } catch (error) {
+      if (error.code === "login_required") return;
+      this.panel.replaceChildren(alert("error", error.userMessage),
+        h("div", { class: "actions" }, h("button", { type: "button", class: "button",
+          onclick: () => this.closeEnrollment() }, t("enroll.back"))));
+      this.panel.querySelector("button").focus();
+    }
+  }
+
+  /** A step-up came back: go on with the enrollment its start began. */
+  afterSensitive(action, answer) {
+    const kind = KINDS.find((k) => k.type === action.kind);
+    if (action.what === "enrollment" && kind) this.resumed = { kind, pending: answer.data };
+  }
+
+  closeEnrollment() {
+    this.panel.replaceChildren();
+    delete this.panel.dataset.kind;
+    this.addButtons.hidden = false;
+    this.addButtons.querySelector("button")?.focus();
+  }
+
+  /** A kind's flow ended well: say so (and any notice), and show the new list. */
+  async enrolled(result, sentence) {
+    this.ctx.emit("saved", { what: "sign_in_method", type: result.method.type });
+    await this.run();
+    if (result.notice) this.message.replaceChildren(alert("warning", result.notice));
+    this.ctx.announce(sentence);
+    this.focusHeading();
   }
 
   async removeMethod(method, name) {
