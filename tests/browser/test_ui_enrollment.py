@@ -141,3 +141,56 @@ def test_a_recovery_code_is_shown_once_and_a_new_one_replaces_it(bob_security, c
     expect(methods.locator("li[data-type=recovery-code]")).to_have_count(1)
     assert second not in page.content()
     assert console_errors == []
+
+
+def _tenant_methods(tenant, hooks, user_id: str) -> list[str]:
+    """The user's method types as the tenant itself has them (not the BFF's kept list),
+    asked with the tenant's rate limits set back first (the question would count)."""
+    import time
+
+    import requests
+
+    requests.post(tenant.url + "/__test__/myaccount/rate-limits", json={}, timeout=10)
+    now = int(time.time())
+    token = hooks.mint({"iss": tenant.issuer, "sub": user_id, "aud": tenant.issuer + "me/",
+                        "azp": "selfserve-demo-bff", "scope": "read:me:authentication_methods",
+                        "iat": now, "exp": now + 300})
+    listed = requests.get(tenant.url + "/me/v1/authentication-methods", timeout=10,
+                          headers={"Authorization": f"Bearer {token}"})
+    assert listed.status_code == 200, listed.text
+    return sorted(m["type"] for m in listed.json()["authentication_methods"])
+
+
+def test_at_the_free_plans_rate_limits_an_app_is_added_once_with_a_visible_wait(
+    ui_page, ui_bff, bff_server, tenant, hooks, console_errors
+):
+    """Auth0's Free plan: 2 authentication-method calls a minute per user. Listing and
+    starting use both; the confirmation meets the limit, the page counts the wait down,
+    then asks for the app's newest code (the one typed has gone stale meanwhile)."""
+    import requests
+
+    from app.tenant.directory import BOB_ID
+
+    free = requests.post(tenant.url + "/__test__/myaccount/rate-limits",
+                         json={"plan": "free"}, timeout=10)
+    assert free.status_code == 200, free.text
+    page = ui_page
+    sign_in_ui(page, bff_server.url, account=BOB)
+    open_view(page, "Security")
+    expect(page.get_by_test_id("sign-in-methods").locator("li")).to_have_count(1)
+    page.get_by_role("button", name="Add an authenticator app").click()
+    totp = pyotp.parse_uri(_qr_uri(page))
+    console_errors.allow(429, f"{BASE}/{quote(_pending_id(page), safe='')}/verify")
+    page.get_by_label("Code from the app").fill(totp.now())
+    page.get_by_role("button", name="Confirm").click()
+    wait = page.get_by_test_id("rate-limit-wait")
+    expect(wait).to_contain_text(re.compile(r"Trying again in \d+ s"))
+    axe_finds_nothing_serious(page, console_errors)
+    # The wait ends by itself (at most a minute); then the newest code is asked for.
+    expect(page.locator("#enroll-code-error")).to_contain_text("enter the code your app shows now",
+                                                               timeout=90_000)
+    page.get_by_label("Code from the app").fill(totp.now())
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_test_id("sign-in-methods").locator("li[data-type=totp]")).to_have_count(1)
+    assert console_errors == []
+    assert _tenant_methods(tenant, hooks, BOB_ID) == ["password", "totp"]  # once

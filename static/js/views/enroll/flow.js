@@ -48,14 +48,20 @@ function countdown(panel, seconds) {
   });
 }
 
-/** `send()` again after each 429 `rate_limited`, once its wait is over. */
-export async function withRateLimitWaits(panel, send) {
+/** `send()` again after each 429 `rate_limited`, once its wait is over. `resend:
+ *  false`: after the wait, reject with code `waited` instead (a proof that may have
+ *  gone stale meanwhile, like an authenticator app's 30-second code, is asked anew). */
+export async function withRateLimitWaits(panel, send, { resend = true } = {}) {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await send();
     } catch (error) {
       if (error.code !== "rate_limited" || attempt >= RATE_LIMIT_TRIES) throw error;
       await countdown(panel, error.body.retry_after ?? 5);
+      if (!resend) {
+        statusLine(panel).textContent = "";
+        throw Object.assign(new Error("waited"), { code: "waited" });
+      }
     }
   }
 }
@@ -67,9 +73,9 @@ export async function startEnrollment(view, panel, body, label) {
   return sent ? sent.data : null;
 }
 
-export async function confirmEnrollment(view, panel, pending, proof) {
+export async function confirmEnrollment(view, panel, pending, proof, options = {}) {
   const path = `${METHODS_PATH}/${encodeURIComponent(pending.id)}/verify`;
-  const { data } = await withRateLimitWaits(panel, () => view.ctx.api.send("POST", path, proof));
+  const { data } = await withRateLimitWaits(panel, () => view.ctx.api.send("POST", path, proof), options);
   return data;
 }
 
@@ -101,8 +107,10 @@ export function fieldError(input, id) {
 }
 
 /** A one-time code form (authenticator app, e-mail, phone): confirms `pending` with the
- *  code; a wrong code says so and the user tries again; resolves with the result. */
-export function codeForm(view, panel, pending, { label, help }) {
+ *  code; a wrong code says so and the user tries again; resolves with the result.
+ *  `shortLived`: the code changes every 30 s, so after a rate-limit wait the user is
+ *  asked for the newest one rather than the old one being sent again. */
+export function codeForm(view, panel, pending, { label, help, shortLived = false }) {
   return new Promise((resolve, reject) => {
     const input = h("input", { id: "enroll-code", type: "text", inputmode: "numeric",
       autocomplete: "one-time-code", pattern: "[0-9]{6}", maxlength: "6", required: true,
@@ -119,11 +127,15 @@ export function codeForm(view, panel, pending, { label, help }) {
       error.clear();
       button.disabled = true;
       try {
-        resolve(await confirmEnrollment(view, panel, pending, { otp_code: code }));
+        resolve(await confirmEnrollment(view, panel, pending, { otp_code: code },
+          { resend: !shortLived }));
       } catch (failure) {
         if (failure.code === "wrong_code") {
           error.show(t("enroll.wrongCode"));
           input.select();
+        } else if (failure.code === "waited") {
+          input.value = "";
+          error.show(t("enroll.newestCode"));
         } else {
           reject(failure);
         }

@@ -23,6 +23,6 @@ export async function resume(view, panel, pending) {
         h("p", { class: "muted small" }, t("enroll.totp.manual")),
         h("code", { class: "enroll-secret", "data-testid": "totp-secret" }, secret.replace(/(.{4})/g, "$1 ").trim()))));
   const result = await codeForm(view, panel, pending, {
-    label: t("enroll.totp.codeLabel"), help: t("enroll.totp.codeHelp") });
+    label: t("enroll.totp.codeLabel"), help: t("enroll.totp.codeHelp"), shortLived: true });
   view.enrolled(result, t("enroll.totp.done"));
 }
