@@ -6,6 +6,7 @@ Contract:
   since; `fresh(...)` always asks the tenant (and refills the cache);
   `invalidate(user_id)` drops every session's copy for that user (a generation
   counter, so that it works across sessions and workers).
+  `generation(user_id)` is that counter, for other per-user copies to compare.
   `ProfileCache.keys_for(session_id, user_id)` names the two keys a load reads (the
   session's copy and the user's generation, in the user's hash tag); `init_app`
   registers it with `app.auth.session.read_with_session`, so a cached read costs no
@@ -76,6 +77,11 @@ class ProfileCache:
             ttl=TTL,
         )
         return user
+
+    def generation(self, user_id: str) -> int:
+        """The user's write generation: it changes with every `invalidate`, so any other
+        per-user copy (the sign-in methods list) can tell it has gone stale."""
+        return int(self._store.get(_generation_key(user_id)) or 0)
 
     def invalidate(self, user_id: str) -> None:
         # A new generation makes every session's cached copy stale at once.

@@ -223,3 +223,14 @@ def test_removing_a_method_needs_a_recent_sign_in(stale_bff, new_api):
     assert api.delete(path).status_code == 204
     after = api.get("/api/me/authentication-methods").json()["methods"]
     assert totp["id"] not in {m["id"] for m in after}
+
+
+def test_a_removal_through_the_management_api_shows_in_the_list_at_once(api, bff):
+    """The list kept for the Free plan's rate limits goes stale with the user's profile:
+    an MFA removal through the Management API is not hidden by it."""
+    listed = api.get("/api/me/authentication-methods")
+    assert "totp" in [m["type"] for m in listed.json()["methods"]], listed.text
+    assert api.delete("/api/me/multifactor/google-authenticator").status_code == 204
+    after = api.get("/api/me/authentication-methods")
+    assert after.status_code == 200, after.text
+    assert "totp" not in [m["type"] for m in after.json()["methods"]]

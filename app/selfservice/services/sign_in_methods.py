@@ -13,8 +13,9 @@ codes, or change the password (below).
 
 The list is kept per user for `LIST_TTL` seconds and updated by every change made here:
 Auth0's Free plan allows 2 authentication-method calls a minute per user, and a page
-that re-read the list after each change would spend them all. A change made elsewhere
-(another device) shows within `LIST_TTL` seconds.
+that re-read the list after each change would spend them all. A change through this
+BFF's Management API calls (an MFA removal, a link, an unlink) drops it at once; a
+change made elsewhere (another application) shows within `LIST_TTL` seconds.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from app.auth import MyAccountAccess
 from app.web.problems import Problem
 
 from ..my_account_client import MyAccountClient
+from ..profile import ProfileCache
 from ..sign_in_models import (
     EnrolledMethod,
     EnrollmentProof,
@@ -75,15 +77,19 @@ def _list_key(user_id: str) -> str:
 
 
 def _cached(store: KeyValueStore, user_id: str) -> list[SignInMethod] | None:
+    """The kept list, unless a change through the Management API (an MFA removal, a
+    link or an unlink) made the user's profile generation move on since."""
     kept = store.get(_list_key(user_id))
-    if not isinstance(kept, list):
+    if (not isinstance(kept, dict)
+            or kept.get("generation") != ProfileCache(store).generation(user_id)):
         return None
-    return [SignInMethod.model_validate(m) for m in kept]
+    return [SignInMethod.model_validate(m) for m in kept["methods"]]
 
 
 def _keep(store: KeyValueStore, user_id: str, listed: list[SignInMethod]) -> None:
-    store.set(_list_key(user_id), [m.model_dump(exclude_none=True) for m in listed],
-              LIST_TTL)
+    store.set(_list_key(user_id), {
+        "generation": ProfileCache(store).generation(user_id),
+        "methods": [m.model_dump(exclude_none=True) for m in listed]}, LIST_TTL)
 
 
 def _update_kept(store: KeyValueStore, user_id: str, *, drop: set[str] = frozenset(),
