@@ -66,9 +66,12 @@ export async function resumeSensitive(view) {
     if (!answer) return;
     // What the view does after the call besides reloading (e.g. drop a local key, or
     // go on with an enrollment the call started).
-    if (typeof view.afterSensitive === "function") await view.afterSensitive(pending, answer);
+    // It returns true when it goes on itself (its own focus and announcements).
+    const goesOn = typeof view.afterSensitive === "function"
+      && (await view.afterSensitive(pending, answer)) === true;
     view.ctx.emit("saved", { what: pending.what });
     await view.run();
+    if (goesOn) return;
     view.ctx.announce(t("stepup.done", { action: pending.label }));
     view.focusHeading();
   } catch (error) {

@@ -194,3 +194,40 @@ def test_at_the_free_plans_rate_limits_an_app_is_added_once_with_a_visible_wait(
     expect(page.get_by_test_id("sign-in-methods").locator("li[data-type=totp]")).to_have_count(1)
     assert console_errors == []
     assert _tenant_methods(tenant, hooks, BOB_ID) == ["password", "totp"]  # once
+
+
+def test_after_a_stale_sign_in_adding_an_app_goes_through_a_reauth_and_goes_on(
+    make_bff, host_server, ui_page, bff_server, console_errors
+):
+    """Adding a method is sensitive: with a stale sign-in the page signs in again, comes
+    back, asks once more, and the enrollment goes on where it was asked for."""
+    import time
+
+    from tests.browser.ui_fixtures import fill_tenant_login
+
+    max_age = 2
+    make_bff(EMBED_ALLOWED_ORIGINS=host_server.url, STEP_UP_MAX_AGE=str(max_age))
+    page = ui_page
+    sign_in_ui(page, bff_server.url, account=BOB)
+    signed_in_at = time.time()
+    open_view(page, "Security")
+    wait_loaded(page)
+    deadline = time.monotonic() + max_age + 5
+    while time.time() <= int(signed_in_at) + max_age + 1:  # the sign-in grows stale
+        assert time.monotonic() < deadline, "the clock did not pass the step-up age"
+        time.sleep(0.1)
+    console_errors.allow(401, BASE)  # the refusal of the stale sign-in, on purpose
+    page.get_by_role("button", name="Add an authenticator app").click()
+    explain = page.get_by_role("dialog", name="Confirm it is you")
+    expect(explain).to_contain_text("Nothing has been changed yet")
+    explain.get_by_role("button", name="Sign in again").click()
+    fill_tenant_login(page, BOB)
+    page.wait_for_url(bff_server.url + "/security")
+    page.get_by_role("dialog", name="You signed in again").get_by_role(
+        "button", name="Yes, go ahead").click()
+    expect(page.get_by_label("Code from the app")).to_be_focused()  # the flow goes on
+    totp = pyotp.parse_uri(_qr_uri(page))
+    page.get_by_label("Code from the app").fill(totp.now())
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_test_id("sign-in-methods").locator("li[data-type=totp]")).to_have_count(1)
+    assert console_errors == []

@@ -148,10 +148,13 @@ class SecurityView extends View {
     }
   }
 
-  /** A step-up came back: go on with the enrollment its start began. */
+  /** A step-up came back: go on with the enrollment its start began (true: the flow
+   *  takes the focus from here, see step-up.js). */
   afterSensitive(action, answer) {
     const kind = KINDS.find((k) => k.type === action.kind);
-    if (action.what === "enrollment" && kind) this.resumed = { kind, pending: answer.data };
+    if (action.what !== "enrollment" || !kind) return false;
+    this.resumed = { kind, pending: answer.data };
+    return true;
   }
 
   closeEnrollment() {
