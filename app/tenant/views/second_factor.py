@@ -102,7 +102,7 @@ def challenge():
 def _ceremony_csp(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self';"
-        " base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+        " img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
     )
     return response
 

@@ -8,12 +8,14 @@ import { formatDate, h } from "../dom.js";
 import { has, t } from "../messages.js";
 import { sendSensitive } from "../step-up.js";
 import { View, alert, confirmDialog, empty } from "../ui.js";
+import { fieldError } from "./enroll/flow.js";
+import * as passkey from "./enroll/passkey.js";
 import * as recoveryCode from "./enroll/recovery-code.js";
 import * as totp from "./enroll/totp.js";
 
 /** The kinds that can be added here, in the order the page offers them. Each module:
  *  `type`, `begin(view, panel)`, `resume(view, panel, pending)` (after a step-up). */
-const KINDS = [totp, recoveryCode];
+const KINDS = [passkey, totp, recoveryCode];
 
 /** The provider DELETE /api/me/multifactor/<provider> takes for an enrollment. */
 export function providerOf(enrollment) {
@@ -76,7 +78,7 @@ class SecurityView extends View {
 
   method(method) {
     const label = typeLabel(method);
-    const detail = method.name || method.email || method.phone_number || null;
+    const detail = method.name || method.email || method.phone_number || method.user_agent || null;
     return h("li", { class: "item sign-in-method", "data-id": method.id, "data-type": method.type },
       h("div", { class: "item-main" },
         h("p", { class: "item-title" }, label, detail ? h("span", { class: "muted" }, ` · ${detail}`) : null,
@@ -85,9 +87,62 @@ class SecurityView extends View {
           h("dt", {}, t("security.enrolledAt")), h("dd", {}, formatDate(method.created_at) || "—"),
           h("dt", {}, t("security.lastAuth")), h("dd", {}, formatDate(method.last_auth_at) || t("profile.never")))),
       method.type === "password" ? null
-        : h("button", { type: "button", class: "button danger-outline",
-          "aria-label": t("security.removeLabel", { name: detail || label }),
-          onclick: () => this.removeMethod(method, detail || label) }, t("security.remove")));
+        : h("div", { class: "actions" },
+          method.name || method.type === "passkey" ? h("button", { type: "button", class: "button",
+            "aria-label": t("security.renameLabel", { name: detail || label }),
+            onclick: (event) => this.renameForm(event.currentTarget.closest("li"), method) }, t("security.rename")) : null,
+          h("button", { type: "button", class: "button danger-outline",
+            "aria-label": t("security.removeLabel", { name: detail || label }),
+            onclick: () => this.removeMethod(method, detail || label) }, t("security.remove"))));
+  }
+
+  /** Rename a method in place: a form in its row; the PATCH's answer is the new list. */
+  renameForm(row, method) {
+    if (row.querySelector("form.rename")) return;
+    const id = `rename-${row.dataset.id.replace(/[^\w-]/g, "_")}`;
+    const input = h("input", { id, type: "text", value: method.name, maxlength: "100",
+      required: true, autocomplete: "off", "aria-describedby": `${id}-help` });
+    const error = fieldError(input, `${id}-error`);
+    const opener = row.querySelector(".actions");
+    const close = () => {
+      form.remove();
+      opener.hidden = false;
+      opener.querySelector("button").focus();
+    };
+    const save = h("button", { type: "submit", class: "button primary" }, t("security.renameSave"));
+    const form = h("form", { class: "rename", novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      const name = input.value.trim();
+      if (!name) {
+        error.show(t("security.renameRequired"));
+        return;
+      }
+      error.clear();
+      save.disabled = true;
+      try {
+        const path = `/api/me/authentication-methods/${encodeURIComponent(method.id)}`;
+        const { data } = await this.ctx.api.send("PATCH", path, { name });
+        this.ctx.emit("saved", { what: "sign_in_method", type: method.type });
+        await this.run();
+        // Auth0 lists no name for a passkey: the rename is kept there but not shown.
+        const sentence = t(data?.name === name ? "security.renamed" : "security.renamedUnlisted", { name });
+        if (data?.name !== name) this.message.replaceChildren(alert("info", sentence));
+        this.ctx.announce(sentence);
+        this.focusHeading();
+      } catch (failure) {
+        save.disabled = false;
+        if (failure.code !== "login_required") error.show(failure.userMessage);
+      }
+    } },
+    h("div", { class: "field" },
+      h("label", { for: id }, t("security.renameField")), input,
+      h("p", { id: `${id}-help`, class: "muted small" }, t("security.renameHelp")), error.node),
+    h("div", { class: "actions" }, save,
+      h("button", { type: "button", class: "button", onclick: close }, t("enroll.cancel"))));
+    opener.hidden = true;
+    row.append(form);
+    input.focus();
+    input.select();
   }
 
   /** The tenant's rate limit holds: say how long, then load the view again by itself. */
