@@ -5,7 +5,8 @@ Contract: `run_checks(settings) -> list[CheckResult]`, each PASS, WARN, FAIL or 
 that change nothing are made: discovery, JWKS, `/authorize` requests whose redirects
 are not followed (they sign nobody in), and one token request with a made-up code
 (it tells whether the client's credentials are right without any user), and one with
-a made-up refresh token for the My Account API's audience. The passkeys line makes no
+a made-up refresh token for the My Account API's audience (then, if refused, a silent
+`/authorize` for that audience, not followed either). The passkeys line makes no
 request: the rp.id the tenant really uses is only seen in a passkey enrollment, which
 needs a user's token, so it is derived from the settings (docs/passkeys.md).
 """
@@ -179,7 +180,9 @@ def _check_my_account(settings: Settings, http: requests.Session, doc: dict) -> 
     with a made-up refresh token for the `/me/` audience. The local tenant checks the
     audience against the application's client grant and refresh token policy before it
     looks at the token (`invalid_grant` then means "allowed"); a real tenant may check
-    the token first, so a PASS there is best-effort (docs/myaccount.md)."""
+    the token first, so a PASS there is best-effort (docs/myaccount.md). When that is
+    refused (code flow), whether the BFF's fallback, the silent `/authorize`, would give
+    one: `_silent_authorize_answer`."""
     name = "my account"
     if settings.my_account == "off":
         return CheckResult("SKIP", name, "does not apply: AUTH0_MYACCOUNT=off")
@@ -213,13 +216,63 @@ def _check_my_account(settings: Settings, http: requests.Session, doc: dict) -> 
                            " by multi-resource refresh (a made-up refresh token was refused"
                            " for itself, not for the audience)")
     if error == "access_denied":
+        silent = (_silent_authorize_answer(settings, http, doc)
+                  if settings.flow == "code" else None)
+        if silent in _SILENT_WOULD_WORK:
+            return CheckResult("PASS", name, f"a {settings.my_account_audience} token can be"
+                               f" had by a silent /authorize (prompt=none) after each sign-in:"
+                               f" multi-resource refresh is refused ({description}), but the"
+                               f" client grant lists the My Account API (the tenant answered"
+                               f" {silent} without a tenant session); listing the API in the"
+                               " refresh token policy would save that second redirect")
+        if silent is not None and silent[0] == "access_denied":
+            description = silent[1] or description
         return CheckResult("WARN", name, f"the tenant gives this application no"
                            f" {settings.my_account_audience} token ({description}): give"
                            f" {settings.client_id} a client grant for the My Account API with"
-                           " the me: scopes and list it in the application's refresh token"
-                           " policy; until then the page shows the MFA enrollments only")
+                           " the me: scopes (and list it in the application's refresh token"
+                           " policy, or the BFF needs a silent /authorize after each sign-in);"
+                           " until then the page shows the MFA enrollments only")
     return CheckResult("WARN", name, f"unexpected answer from {url}: {response.status_code}"
                        f" {error or ''}; whether a My Account token can be had is unknown")
+
+
+#: A silent `/authorize` without a tenant session answers one of these when the audience
+#: itself is allowed: the client grant lists the API.
+_SILENT_WOULD_WORK = frozenset({"login_required", "consent_required", "interaction_required"})
+
+
+def _silent_authorize_answer(settings: Settings, http: requests.Session,
+                             doc: dict) -> tuple[str, str] | str | None:
+    """The silent `/authorize` for the `/me/` audience the BFF falls back to, asked without
+    a tenant session (redirect not followed, nobody signed in): the `error` the tenant sends
+    to the callback (a str in `_SILENT_WOULD_WORK`), or `(error, description)` for another,
+    or None when it did not answer so. The local tenant checks the client grant before the
+    session, as Auth0 does at `/authorize`; a real tenant's order is best-effort here."""
+    redirect_uri = settings.public_url + "/callback"
+    params = {
+        "client_id": settings.client_id, "redirect_uri": redirect_uri,
+        "response_type": "code", "prompt": "none",
+        "scope": " ".join(("openid", "offline_access", *settings.my_account_scopes)),
+        "audience": settings.my_account_audience,
+        "state": secrets.token_urlsafe(16), "nonce": secrets.token_urlsafe(16),
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+    }
+    url = doc.get("authorization_endpoint", settings.issuer + "authorize")
+    try:
+        response = http.get(url + "?" + urlencode(params), allow_redirects=False,
+                            timeout=settings.http_timeout)
+    except requests.RequestException:
+        return None
+    location = response.headers.get("Location", "")
+    if response.status_code not in (301, 302, 303) or not location.startswith(redirect_uri):
+        return None
+    query = parse_qs(urlsplit(location).query)
+    error = query.get("error", [""])[0]
+    if error in _SILENT_WOULD_WORK:
+        return error
+    return (error, query.get("error_description", [""])[0]) if error else None
 
 
 def _check_cookies(settings: Settings) -> CheckResult:

@@ -341,20 +341,36 @@ def test_check_says_a_my_account_token_can_be_had_by_multi_resource_refresh(
     assert "multi-resource refresh" in message
 
 
-@pytest.mark.parametrize(("access", "named"), [
-    ({"client_grants": {}, "refresh_token_policies": {"my_account": ["read:me:factors"]}},
-     "client grant"),
-    ({"client_grants": {"my_account": ["read:me:factors"]}, "refresh_token_policies": {}},
-     "refresh token policy"),
-])
-def test_check_warns_when_the_tenant_gives_no_my_account_token(tenant, bff_server, hooks,
-                                                                access, named):
+def _api_access(hooks, tenant, access) -> None:
     answer = hooks.http.post(f"{tenant.url}/__test__/clients/selfserve-demo-bff/api-access",
                              json=access, timeout=10)
     assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize("access", [
+    {"client_grants": {}, "refresh_token_policies": {"my_account": ["read:me:factors"]}},
+    {"client_grants": {}, "refresh_token_policies": {}},
+])
+def test_check_warns_when_the_tenant_gives_no_my_account_token(tenant, bff_server, hooks,
+                                                                access):
+    _api_access(hooks, tenant, access)
     status, message = _my_account(run_checks(load_settings(_check_env(tenant, bff_server))))
     assert status == "WARN", message
-    assert named in message and "client grant for the My Account API" in message
+    assert "client grant" in message and "client grant for the My Account API" in message
+
+
+def test_check_says_the_silent_authorize_is_used_without_the_refresh_token_policy(
+    tenant, bff_server, hooks
+):
+    _api_access(hooks, tenant, {"client_grants": {"my_account": ["read:me:factors"]},
+                                "refresh_token_policies": {}})
+    status, message = _my_account(run_checks(load_settings(_check_env(tenant, bff_server))))
+    assert status == "PASS", message
+    assert "silent /authorize" in message and "refresh token policy" in message
+    # The implicit flow has no such fallback (no refresh token, no code).
+    status, message = _my_account(run_checks(load_settings(_check_env(
+        tenant, bff_server, AUTH0_FLOW="implicit"))))
+    assert status == "WARN", message
 
 
 def test_check_skips_my_account_when_it_is_off(tenant, bff_server):

@@ -49,12 +49,15 @@ DATABASE_PROVIDER = "auth0"
 
 class CallbackFailed(Exception):
     """A callback that signs nobody in. `interactive_retry`: a silent (`prompt=none`)
-    attempt needs the user to sign in on the tenant's page; go to `retry_url` at once."""
+    attempt needs the user to sign in on the tenant's page; go to `retry_url` at once.
+    `transaction`: the one it answered, when known (its kind decides what follows)."""
 
     def __init__(
-        self, status: int, code: str, detail: str, retry_url: str, interactive_retry: bool = False
+        self, status: int, code: str, detail: str, retry_url: str, interactive_retry: bool = False,
+        transaction: Transaction | None = None,
     ) -> None:
         super().__init__(detail)
+        self.transaction = transaction
         self.status = status
         self.code = code
         self.detail = detail
@@ -102,9 +105,13 @@ def begin(
     connection: str | None = None,
     session_id: str | None = None,
     login_hint: str | None = None,
+    audience: str | None = None,
+    scopes: tuple[str, ...] | None = None,
 ) -> Started:
+    """`audience` and `scopes` replace the Management API's and the kind's (the silent
+    `/authorize` for the My Account API, `my_account.py`)."""
     settings = auth.settings
-    params: dict[str, Any] = {"audience": settings.audience}
+    params: dict[str, Any] = {"audience": audience or settings.audience}
     if prompt:
         params["prompt"] = prompt
     if login_hint:
@@ -116,7 +123,7 @@ def begin(
     request = auth.client.authorization_url(
         redirect_uri=redirect_uri,
         flow=settings.flow,
-        scopes=requested_scopes(settings, kind),
+        scopes=scopes or requested_scopes(settings, kind),
         **params,
     )
     binding = transactions.new_binding()
@@ -134,6 +141,7 @@ def begin(
         prompt=prompt,
         connection=connection,
         session_id=session_id,
+        audience=audience,
     )
     transactions.save(auth.store, transaction)
     return Started(
@@ -202,7 +210,7 @@ def finish(
         )
         access_claims = auth.validator.access_token(
             tokens.get("access_token", ""), sub=id_claims["sub"],
-            from_token_endpoint=from_token_endpoint,
+            from_token_endpoint=from_token_endpoint, audience=transaction.audience,
         )
     except InvalidToken as error:
         raise _failed(
@@ -290,4 +298,5 @@ def _failed(
     status: int, code: str, detail: str, transaction: Transaction | None, kind: str
 ) -> CallbackFailed:
     log.warning("%s callback refused: %s: %s", kind, code, detail)
-    return CallbackFailed(status, code, detail, retry_url_for(transaction))
+    return CallbackFailed(status, code, detail, retry_url_for(transaction),
+                          transaction=transaction)

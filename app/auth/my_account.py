@@ -6,22 +6,37 @@ token and the `reason` (`off`, `not_granted`, `unavailable`) with a `detail` for
 It never raises for "not available"; it raises the login problem when the session
 itself has ended (the tenant refused the sign-in's refresh token).
 
-How the token is had: Auth0 issues one audience per access token, so the token is got
-with the multi-resource refresh grant (`refresh_token` with `audience` and `scope`,
-docs-v2 `configure-and-implement-multi-resource-refresh-token`) from the sign-in's own
-refresh token, lazily, on the first call that needs it, and renewed the same way when it
-nears expiry. That grant rotates the sign-in's refresh token too, so it runs under the
-same per-session lock as the Management token's refresh (`refresh.py`) and saves the
-rotated token: two refreshes with one refresh token would revoke the family.
+How the token is had: Auth0 issues one audience per access token, so there are two ways,
+tried in this order right after a sign-in (`after_sign_in`, code flow only):
+
+1. `how: "refresh_token"`: the multi-resource refresh grant (`refresh_token` with
+   `audience` and `scope`, docs-v2 `configure-and-implement-multi-resource-refresh-token`)
+   from the sign-in's own refresh token, where the application's refresh token policy
+   lists the My Account API. It is renewed the same way when it nears expiry. That grant
+   rotates the sign-in's refresh token too, so it runs under the same per-session lock as
+   the Management token's refresh (`refresh.py`) and saves the rotated token: two
+   refreshes with one refresh token would revoke the family.
+2. `how: "authorize"`: when the tenant refuses that as not granted, `after_sign_in` says
+   so and the callback view sends the browser once through a second, silent `/authorize`
+   (`prompt=none`, code + PKCE, audience `{issuer}me/`, `openid offline_access` and the
+   `me:` scopes) as a transaction of kind `KIND`, bound to the session.
+   `save_authorized` keeps its token with the record's OWN refresh token; it is renewed
+   with that refresh token (a plain `refresh_token` grant), never with the sign-in's.
+   A tenant error there, or any failure, is remembered as a refusal
+   (`remember_silent_refusal`); the sign-in itself goes on.
+
+Every write of the grant that carries this record happens under the session's refresh lock
+(`session_key("refresh", session_id)`): the Management refresh, the multi-resource
+refresh and this renewal each rewrite the whole grant, so under separate locks one could
+write back another's stale refresh token, and a reused refresh token revokes its family.
 
 The grant keeps `"my_account"`: `{"access_token", "access_expires_at",
-"access_issued_at", "scopes", "how"}` or `{"refused": detail, "at": time}` when the
-tenant refused this application (remembered for `REFUSAL_TTL` seconds, so that every
-page does not ask again). The token is never sent to the browser.
-
-Not built yet (issue 13): the silent `/authorize` (`prompt=none`) fallback for tenants
-whose refresh token policy does not list the My Account API; such a tenant gives
-reason `not_granted` here.
+"access_issued_at", "scopes", "how"}` (plus `"refresh_token"` when `how` is
+`"authorize"`), or `{"refused": detail, "at": time}` when the tenant refused this
+application (remembered for `REFUSAL_TTL` seconds, so that every page does not ask
+again; the next sign-in tries again). Neither token is ever sent to the browser. A
+re-authentication (`step_up.py`) keeps an `"authorize"` record and drops the others
+(a multi-resource one is had again from the new refresh token).
 """
 
 from __future__ import annotations
@@ -33,6 +48,8 @@ from typing import Any
 
 from flask import g
 
+from ..config import Settings
+from ..web.problems import Problem
 from . import grants
 from .oauth_client import SignInServiceError
 from .refresh import REFRESH_MARGIN, REFUSED
@@ -49,6 +66,8 @@ REFUSAL_TTL = 10 * 60
 _NOT_GRANTED = frozenset({"access_denied", "unauthorized_client", "invalid_scope",
                           "invalid_request"})
 _RECORD = "my_account"
+#: The transaction kind of the silent `/authorize` for the `/me/` audience (at `/callback`).
+KIND = "my_account"
 OFF_DETAIL = "This account page is set not to use the My Account API (AUTH0_MYACCOUNT=off)."
 
 
@@ -58,7 +77,7 @@ class MyAccountAccess:
 
     token: str | None = field(repr=False)
     scopes: frozenset[str] = frozenset()
-    how: str | None = None  # "refresh_token": the multi-resource refresh grant
+    how: str | None = None  # "refresh_token" (multi-resource refresh) or "authorize"
     reason: str | None = None  # None with a token; else "off", "not_granted", "unavailable"
     detail: str | None = None
 
@@ -82,23 +101,93 @@ def _access() -> MyAccountAccess:
     user = current_user()
     if user is None:
         raise login_problem(silent=False)
-    grant = grants.load(auth.store, user.session_id)
+    return _access_for(auth, user.session_id)
+
+
+def _access_for(auth: AuthServices, session_id: str) -> MyAccountAccess:
+    grant = grants.load(auth.store, session_id)
     if grant is None:
         raise login_problem(silent=True)
     known = _known(grant)
     if known is not None:
         return known
-    lock_ttl = 2 * auth.settings.http_timeout + 5
     try:
-        # The refresh lock: a multi-resource refresh rotates the sign-in's refresh token.
-        with lock(auth.store, session_key("refresh", user.session_id), ttl=lock_ttl,
-                  wait=lock_ttl + 1):
-            grant = grants.load(auth.store, user.session_id)
+        with _grant_lock(auth, session_id):
+            grant = grants.load(auth.store, session_id)
             if grant is None:
                 raise login_problem(silent=True)
-            return _known(grant) or _fetch(auth, user.session_id, grant)
+            return _known(grant) or _fetch(auth, session_id, grant)
     except LockTimeout:
         return _unavailable("timed out waiting for another refresh of this session")
+
+
+def _grant_lock(auth: AuthServices, session_id: str):
+    """The session's refresh lock (`refresh.py`): see the module docstring for why one."""
+    lock_ttl = 2 * auth.settings.http_timeout + 5
+    return lock(auth.store, session_key("refresh", session_id), ttl=lock_ttl,
+                wait=lock_ttl + 1)
+
+
+def after_sign_in(auth: AuthServices, session_id: str) -> bool:
+    """Right after a sign-in (or a re-authentication that left no record): try the
+    multi-resource refresh now. True when the tenant refused it as not granted and the
+    caller should try the silent `/authorize` (`KIND`) once; False otherwise (a token was
+    had, the feature is off, the implicit flow, or the tenant did not answer)."""
+    settings = auth.settings
+    if settings.my_account != "auto" or settings.flow != "code":
+        return False
+    try:
+        access = _access_for(auth, session_id)
+    except Problem as problem:
+        # The sign-in's refresh token was refused at once: the session will say so itself.
+        log.warning("no My Account API token after the sign-in: %s", problem.code)
+        return False
+    return access.reason == "not_granted"
+
+
+def authorize_scopes(settings: Settings) -> tuple[str, ...]:
+    """What the silent `/authorize` asks for: its own refresh token and the `me:` scopes."""
+    return ("openid", "offline_access", *settings.my_account_scopes)
+
+
+def save_authorized(auth: AuthServices, session_id: str, tokens: dict[str, Any],
+                    access_claims: dict[str, Any]) -> bool:
+    """Keep the token of a silent `/authorize` (its ID and access tokens validated by the
+    caller, the access token for the `/me/` audience and this session's user) with its own
+    refresh token. False when the session ended meanwhile (nothing is kept)."""
+    record = _record(tokens["access_token"], access_claims, "authorize")
+    record["refresh_token"] = tokens.get("refresh_token")
+    try:
+        with _grant_lock(auth, session_id):
+            grant = grants.load(auth.store, session_id)
+            if grant is None or grant["sub"] != access_claims["sub"]:
+                return False
+            grants.save(auth.store, session_id, {**grant, _RECORD: record},
+                        auth.settings.absolute_timeout)
+    except LockTimeout:
+        log.warning("My Account API token by silent sign-in not kept: the session was busy")
+        return False
+    log.info("My Account API token obtained by a silent /authorize")
+    return True
+
+
+def remember_silent_refusal(auth: AuthServices, session_id: str, why: str) -> None:
+    """The silent `/authorize` did not give a token (`why`: the tenant's error or our
+    check): remember the refusal, with what the tenant's administrator must grant."""
+    settings = auth.settings
+    detail = (f"The tenant does not give this application a My Account API token: a"
+              f" multi-resource refresh was refused and a silent sign-in for"
+              f" {settings.my_account_audience} failed ({why}). Give {settings.client_id}"
+              f" a client grant for the My Account API with the me: scopes (or list the"
+              f" API in its refresh token policy).")
+    log.info("no My Account API token by silent sign-in: %s", why)
+    try:
+        with _grant_lock(auth, session_id):
+            grant = grants.load(auth.store, session_id)
+            if grant is not None:
+                _remember_refusal(auth, session_id, grant, detail)
+    except LockTimeout:
+        log.warning("My Account refusal not remembered: the session was busy")
 
 
 def _known(grant: dict[str, Any]) -> MyAccountAccess | None:
@@ -112,6 +201,10 @@ def _known(grant: dict[str, Any]) -> MyAccountAccess | None:
         return None
     if _needs_renewal(record):
         return None
+    return _usable(record)
+
+
+def _usable(record: dict[str, Any]) -> MyAccountAccess:
     return MyAccountAccess(record["access_token"], frozenset(record["scopes"]),
                            how=record["how"])
 
@@ -122,7 +215,17 @@ def _needs_renewal(record: dict[str, Any]) -> bool:
     return record["access_expires_at"] - time.time() <= margin
 
 
+def _record(access_token: str, claims: dict[str, Any], how: str) -> dict[str, Any]:
+    # The token also carries the sign-in's OIDC scopes; the me: ones are what it may do.
+    scopes = [s for s in claims.get("scope", "").split() if ":me:" in s]
+    return {"access_token": access_token, "access_expires_at": claims["exp"],
+            "access_issued_at": claims["iat"], "scopes": scopes, "how": how}
+
+
 def _fetch(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> MyAccountAccess:
+    record = grant.get(_RECORD)
+    if isinstance(record, dict) and record.get("how") == "authorize":
+        return _renew_authorized(auth, session_id, grant, record)
     settings = auth.settings
     if not grant.get("refresh_token"):
         return _remember_refusal(auth, session_id, grant, (
@@ -150,15 +253,52 @@ def _fetch(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> MyAcco
     except InvalidToken as error:
         log.warning("the My Account API token failed validation: %s", error)
         return _unavailable("the tenant's My Account API token failed validation")
-    # The token also carries the sign-in's OIDC scopes; the me: ones are what it may do.
-    scopes = [s for s in claims.get("scope", "").split() if ":me:" in s]
-    record = {"access_token": tokens["access_token"], "access_expires_at": claims["exp"],
-              "access_issued_at": claims["iat"], "scopes": scopes, "how": "refresh_token"}
+    record = _record(tokens["access_token"], claims, "refresh_token")
     updated = {**grant, _RECORD: record,
                "refresh_token": tokens.get("refresh_token") or grant["refresh_token"]}
     grants.save(auth.store, session_id, updated, settings.absolute_timeout)
     log.info("My Account API token obtained by multi-resource refresh")
-    return MyAccountAccess(record["access_token"], frozenset(scopes), how="refresh_token")
+    return _usable(record)
+
+
+def _renew_authorized(auth: AuthServices, session_id: str, grant: dict[str, Any],
+                      record: dict[str, Any]) -> MyAccountAccess:
+    """Renew a silent `/authorize`'s token with its own refresh token (the sign-in's is
+    not touched). Refused: the record is replaced by a refusal (no browser is here to
+    send through `/authorize` again; the next sign-in tries again)."""
+    settings = auth.settings
+    refused = (f"The tenant no longer renews this application's My Account API token"
+               f" ({{}}); signing in again gets a new one if {settings.client_id} still has a"
+               f" client grant for {settings.my_account_audience}.")
+    if not record.get("refresh_token"):
+        return _remember_refusal(auth, session_id, grant, refused.format(
+            "the silent sign-in gave no refresh token: offline_access was not granted"))
+    try:
+        tokens = auth.client.refresh(record["refresh_token"])
+        claims = auth.validator.access_token(tokens.get("access_token", ""), sub=grant["sub"],
+                                             audience=settings.my_account_audience)
+    except SignInServiceError as error:
+        if error.error in _NOT_GRANTED | REFUSED:
+            log.info("the tenant refused to renew the My Account API token (%s)", error.error)
+            return _remember_refusal(auth, session_id, grant, refused.format(error.error))
+        return _while_it_lasts(record, str(error))
+    except InvalidToken as error:
+        log.warning("the renewed My Account API token failed validation: %s", error)
+        return _while_it_lasts(record, "the tenant's My Account API token failed validation")
+    renewed = {**_record(tokens["access_token"], claims, "authorize"),
+               "refresh_token": tokens.get("refresh_token") or record["refresh_token"]}
+    grants.save(auth.store, session_id, {**grant, _RECORD: renewed},
+                settings.absolute_timeout)
+    log.info("My Account API token renewed with its own refresh token")
+    return _usable(renewed)
+
+
+def _while_it_lasts(record: dict[str, Any], why: str) -> MyAccountAccess:
+    """A renewal that failed for now: the current token while it is valid."""
+    if record["access_expires_at"] > time.time():
+        log.warning("My Account API token renewal failed (%s); using it while it lasts", why)
+        return _usable(record)
+    return _unavailable(why)
 
 
 def _remember_refusal(auth: AuthServices, session_id: str, grant: dict[str, Any],

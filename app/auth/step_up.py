@@ -14,8 +14,10 @@ Contract:
   must be the same session and the same user (`sub`); otherwise `Refused` is raised and
   the session is kept as it was. It renews the grant (fresh tokens, the new `auth_time`)
   under the same session id, and indexes the re-authentication's tenant `sid` for
-  back-channel logout. The ID token's `auth_time` was already checked against
-  `max_age=0` by the validator (`tokens.py`, with its one LEEWAY).
+  back-channel logout. A My Account token had by the silent `/authorize` is kept in it
+  (`my_account.py`); the callback view then asks for one again only if none is kept.
+  The ID token's `auth_time` was already checked against `max_age=0` by the
+  validator (`tokens.py`, with its one LEEWAY).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from flask import g, url_for
 from ..web.problems import Problem
 from . import grants
 from .services import AuthServices, services
+from .store import LockTimeout, lock, session_key
 
 #: The transaction kind of a re-authentication (answered at `/callback`).
 KIND = "reauth"
@@ -99,6 +102,34 @@ def complete(auth: AuthServices, id_claims: dict[str, Any], access_claims: dict[
         raise Refused(403, "reauthentication_other_user",
                       "You signed in as another user than the one of this session, so"
                       " nothing was changed. Sign in again as yourself to continue.")
+    timeout = auth.settings.absolute_timeout
+    lock_ttl = 2 * auth.settings.http_timeout + 5
+    try:
+        # The refresh lock, as every writer of a grant that may hold a refresh token of
+        # its own (my_account.py): a renewal meanwhile must not be written back stale.
+        with lock(auth.store, session_key("refresh", session_id), ttl=lock_ttl,
+                  wait=lock_ttl + 1):
+            renewed = _renewed(auth, session_id, id_claims, access_claims, tokens,
+                               keep_my_account=True)
+    except LockTimeout:
+        # Unlocked, the silent sign-in's token (whose refresh token might be rotating
+        # now) is not carried over; the next sign-in gets it again.
+        renewed = _renewed(auth, session_id, id_claims, access_claims, tokens,
+                           keep_my_account=False)
+    sid = id_claims.get("sid")
+    if isinstance(sid, str) and sid:
+        grants.add_tenant_session(auth.store, session_id, renewed, sid=sid,
+                                  sub=id_claims["sub"], absolute_timeout=timeout)
+    g.pop("selfserve_user", None)
+
+
+def _renewed(auth: AuthServices, session_id: str, id_claims: dict[str, Any],
+             access_claims: dict[str, Any], tokens: dict[str, Any], *,
+             keep_my_account: bool) -> dict[str, Any]:
+    """Save and return the session's grant rebuilt from a re-authentication. A My Account
+    token had by the silent `/authorize` is kept (its own refresh token stays good); one
+    had by multi-resource refresh, or a refusal, is not (it is had again, from the new
+    refresh token, or asked for again once: see views.py `_then_my_account`)."""
     current = grants.load(auth.store, session_id)
     if current is None:
         raise Refused(400, "reauthentication_session_changed",
@@ -107,10 +138,8 @@ def complete(auth: AuthServices, id_claims: dict[str, Any], access_claims: dict[
     renewed = grants.from_sign_in(id_claims, access_claims, tokens,
                                   signed_in_at=current["signed_in_at"])
     renewed["sid"] = current.get("sid")  # the index keeps the sign-in's sid too
-    timeout = auth.settings.absolute_timeout
-    grants.save(auth.store, session_id, renewed, timeout)
-    sid = id_claims.get("sid")
-    if isinstance(sid, str) and sid:
-        grants.add_tenant_session(auth.store, session_id, renewed, sid=sid,
-                                  sub=id_claims["sub"], absolute_timeout=timeout)
-    g.pop("selfserve_user", None)
+    record = current.get("my_account")
+    if keep_my_account and isinstance(record, dict) and record.get("how") == "authorize":
+        renewed["my_account"] = record
+    grants.save(auth.store, session_id, renewed, auth.settings.absolute_timeout)
+    return renewed

@@ -53,9 +53,10 @@ PARKED_FIELDS = (
 PARKED_FIELD_MAX = 8 * 1024
 PARKED_MAX_BYTES = 16 * 1024
 _TX_ID = re.compile(r"[0-9a-f]{64}")
-#: The transaction kinds each callback accepts: a re-authentication comes back to the
-#: sign-in's `/callback` (the tenant knows only that and `/link/callback`).
-CALLBACK_KINDS = {"login": ("login", "reauth"), "link": ("link",)}
+#: The transaction kinds each callback accepts: a re-authentication and the silent
+#: `/authorize` for the My Account API come back to the sign-in's `/callback` (the tenant
+#: knows only that and `/link/callback`).
+CALLBACK_KINDS = {"login": ("login", "reauth", "my_account"), "link": ("link",)}
 
 
 class TransactionError(Exception):
@@ -70,7 +71,7 @@ class TransactionError(Exception):
 
 @dataclass
 class Transaction:
-    kind: str  # "login", "link" or "reauth" (step_up.py)
+    kind: str  # "login", "link", "reauth" (step_up.py) or "my_account" (my_account.py)
     state: str
     nonce: str
     flow: str
@@ -82,7 +83,8 @@ class Transaction:
     max_age: int | None = None
     prompt: str | None = None
     connection: str | None = None
-    session_id: str | None = None  # link, reauth: the session that started it
+    session_id: str | None = None  # link, reauth, my_account: the session that started it
+    audience: str | None = None  # None: the Management API's (settings.audience)
 
 
 def new_binding() -> str:

@@ -287,11 +287,16 @@ def _callback(kind: str) -> Response:
     try:
         finished = flow.finish(auth, kind, params, from_post=from_post, binding_for=binding_for)
     except flow.CallbackFailed as failed:
+        if failed.transaction is not None and failed.transaction.kind == my_account.KIND:
+            # Checked first: a silent attempt's login_required must not start a sign-in.
+            return _my_account_refused(auth, failed.transaction, failed.code)
         if failed.interactive_retry:
             return redirect(failed.retry_url, 303)
         raise _problem(failed) from None
     transaction = finished.transaction
-    if transaction.kind == step_up.KIND:
+    if transaction.kind == my_account.KIND:
+        response = _finish_my_account(auth, finished)
+    elif transaction.kind == step_up.KIND:
         response = _finish_reauthentication(auth, finished)
     elif kind == "login":
         response = _sign_in_or_ask(auth, finished)
@@ -318,7 +323,59 @@ def _finish_reauthentication(auth, finished: flow.Finished) -> Response:
                       retry_url=url_for("auth.reauthenticate",
                                         returnTo=transaction.return_to)) from None
     activity.record_now("reauthenticated", "ok")
+    assert transaction.session_id is not None  # step_up.complete checked it
+    return _then_my_account(auth, transaction.session_id, transaction.return_to)
+
+
+def _then_my_account(auth, session_id: str, return_to: str) -> Response:
+    """The redirect that ends a sign-in or a re-authentication: to `return_to`, or first,
+    once, through the silent `/authorize` for the My Account API when the grant has no
+    My Account record and multi-resource refresh is refused now (`my_account.py`)."""
+    grant = grants.load(auth.store, session_id) or {}
+    if isinstance(grant.get("my_account"), dict) or not my_account.after_sign_in(
+            auth, session_id):
+        return redirect(return_to, 303)
+    try:
+        started = flow.begin(
+            auth, my_account.KIND, redirect_uri=_external("auth.callback"),
+            return_to=return_to, prompt="none", session_id=session_id,
+            audience=auth.settings.my_account_audience,
+            scopes=my_account.authorize_scopes(auth.settings),
+        )
+    except SignInServiceError as error:
+        # The sign-in stands; the refusal of the multi-resource refresh is remembered.
+        log.warning("cannot start the silent /authorize for the My Account API: %s", error)
+        return redirect(return_to, 303)
+    response = redirect(started.url, 303)
+    response.set_cookie(started.cookie_name, started.cookie_value,
+                        max_age=started.cookie_max_age, **_cookie_flags())
+    return response
+
+
+def _finish_my_account(auth, finished: flow.Finished) -> Response:
+    """The silent `/authorize`'s answer: keep its `/me/` token in this session's grant if
+    it is this session's and this user's; go on to `return_to` in every case."""
+    transaction = finished.transaction
+    if session.session_id() != transaction.session_id or transaction.session_id is None:
+        log.warning("silent My Account sign-in answered after the session changed: ignored")
+        return redirect(transaction.return_to, 303)
+    if finished.id_claims["sub"] != session.signed_in_sub():
+        # The tenant session now belongs to someone else: their token is not kept here.
+        return _my_account_refused(auth, transaction, "it came back as another user")
+    if my_account.save_authorized(auth, transaction.session_id, finished.tokens,
+                                  finished.access_claims):
+        session.add_tenant_session(finished.id_claims)
     return redirect(transaction.return_to, 303)
+
+
+def _my_account_refused(auth, transaction: transactions.Transaction, why: str) -> Response:
+    """The silent `/authorize` gave no token: remembered, and the user goes on."""
+    if transaction.session_id is not None and session.session_id() == transaction.session_id:
+        my_account.remember_silent_refusal(auth, transaction.session_id, why)
+    response = redirect(transaction.return_to, 303)
+    response.delete_cookie(flow.binding_cookie_name(auth.settings, transaction.state),
+                           **_cookie_flags())
+    return response
 
 
 def _park_form_post(kind: str) -> Response:
@@ -412,10 +469,12 @@ def _sign_in_or_ask(auth, finished: flow.Finished) -> Response:
 
 def _complete_sign_in(id_claims: dict, access_claims: dict, tokens: dict,
                       return_to: str) -> Response:
-    settings = services().settings
-    session.start_session(id_claims=id_claims, access_claims=access_claims, tokens=tokens)
+    auth = services()
+    settings = auth.settings
+    session_id = session.start_session(id_claims=id_claims, access_claims=access_claims,
+                                       tokens=tokens)
     activity.record_now("signed_in", "ok", user_id=id_claims["sub"])
-    response = redirect(return_to, 303)
+    response = _then_my_account(auth, session_id, return_to)
     account_switch.remember(response, settings, id_claims)
     handle = request.cookies.get(_choice_cookie())
     if handle:

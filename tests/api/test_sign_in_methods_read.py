@@ -48,10 +48,10 @@ def sqlite_bff(make_bff, bff_env):
 def test_the_methods_are_read_with_a_my_account_token_got_by_multi_resource_refresh(
     api, bff
 ):
+    # Asked for right after the sign-in (my_account.after_sign_in).
     session = api.get("/bff/session").json()
-    assert session["my_account"] == {"available": None, "how": None, "reason": None,
-                                     "detail": None, "scopes": []}
-    assert session["features"]["sign_in_methods"] is False  # not asked for yet
+    assert session["my_account"]["available"] is True
+    assert session["my_account"]["how"] == "refresh_token"
 
     listed = api.get("/api/me/authentication-methods")
     assert listed.status_code == 200, listed.text
@@ -76,9 +76,12 @@ def test_the_methods_are_read_with_a_my_account_token_got_by_multi_resource_refr
 
 
 def test_without_the_refresh_token_policy_the_tenant_refuses_and_the_page_says_why(
-    api, bff, hooks, tenant
+    new_api, bff, hooks, tenant
 ):
-    _api_access(hooks, tenant, grants=ME_SCOPES, policy=None)
+    # Neither a policy entry (multi-resource refresh) nor a client grant (the silent
+    # /authorize, tests/api/test_my_account_token.py): the sign-in still works.
+    _api_access(hooks, tenant, grants=None, policy=None)
+    api = new_api()
     refused = api.get("/api/me/authentication-methods")
     assert refused.status_code == 403, refused.text
     problem = refused.json()
@@ -95,8 +98,9 @@ def test_without_the_refresh_token_policy_the_tenant_refuses_and_the_page_says_w
     assert api.get("/api/me").status_code == 200
 
 
-def test_without_the_client_grant_the_token_is_refused(api, bff, hooks, tenant):
+def test_without_the_client_grant_the_token_is_refused(new_api, bff, hooks, tenant):
     _api_access(hooks, tenant, grants=None, policy=ME_SCOPES)
+    api = new_api()
     refused = api.get("/api/me/authentication-methods")
     assert refused.status_code == 403, refused.text
     assert refused.json()["reason"] == "not_granted"
@@ -130,15 +134,14 @@ def test_my_account_off_asks_the_tenant_nothing(new_api, make_bff):
 def test_the_my_account_token_is_renewed_near_expiry_and_never_reaches_the_browser(
     sqlite_bff, new_api, hooks, bff_env
 ):
-    api = new_api()
     answers = []
     now = int(time.time())
-    # The next access token the tenant issues (the /me/ one) is already near expiry.
-    hooks.tweak_tokens(access_token={"set": {"iat": now - 100, "exp": now + 5}})
-    first = api.get("/api/me/authentication-methods")
-    answers.append(first)
-    assert first.status_code == 200, first.text
+    # The sign-in's two access tokens (Management, then the /me/ one by multi-resource
+    # refresh) are already near expiry.
+    hooks.tweak_tokens(access_token={"set": {"iat": now - 100, "exp": now + 5}}, times=2)
+    api = new_api()
     [record] = _my_account_records(bff_env["DATA_DIR"])
+    assert record["how"] == "refresh_token"
     old_token = record["access_token"]
     assert record["access_expires_at"] == now + 5
 

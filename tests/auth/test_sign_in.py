@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import requests
 
 from tests.support.login import sign_in
@@ -16,7 +18,10 @@ def test_alice_signs_in_reads_her_session_and_signs_out(signed_in, tenant):
     assert "read:current_user" in body["scopes"]
     assert body["features"]["profile"] is True
     assert body["csrf_header"] == "X-CSRF"
-    assert "token" not in me.text.lower().replace("csrf", "")
+    # No token; the one word allowed is how the My Account token was had (a name).
+    assert body["my_account"]["how"] == "refresh_token"
+    without_how = json.dumps({**body, "my_account": {**body["my_account"], "how": None}})
+    assert "token" not in without_how.lower().replace("csrf", "")
 
     out = signed_in.post(
         signed_in.bff_url + "/logout",
@@ -65,13 +70,14 @@ def test_fewer_granted_scopes_sign_in_and_show_which_features_are_off(bff, http,
     assert body["scopes"] == ["email", "openid", "profile", "read:current_user"]
     assert body["features"] == {"profile": True, "metadata": False, "identities": False,
                                 "mfa": False, "devices": False,
-                                "sign_in_methods": False}
+                                # The My Account token (had right after the sign-in) has
+                                # scopes of its own.
+                                "sign_in_methods": True}
     assert body["missing_scopes"] == {
         "profile": [], "metadata": ["update:current_user_metadata"],
         "identities": ["update:current_user_identities"],
         "mfa": ["delete:current_user_metadata"],
         "devices": ["create:current_user_device_credentials",
                     "delete:current_user_device_credentials"],
-        # Not known until the My Account token is first asked for (app/auth/my_account.py).
         "sign_in_methods": [],
     }
