@@ -205,7 +205,7 @@ def test_after_a_stale_sign_in_adding_an_app_goes_through_a_reauth_and_goes_on(
 
     from tests.browser.ui_fixtures import fill_tenant_login
 
-    max_age = 2
+    max_age = 5  # the re-authentication stays recent through the resumed start
     make_bff(EMBED_ALLOWED_ORIGINS=host_server.url, STEP_UP_MAX_AGE=str(max_age))
     page = ui_page
     sign_in_ui(page, bff_server.url, account=BOB)
