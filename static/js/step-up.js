@@ -70,7 +70,10 @@ export async function resumeSensitive(view) {
     view.ctx.emit("saved", { what: pending.what });
     await view.run();
     view.ctx.announce(t("stepup.done", { action: pending.label }));
-    view.focusHeading();
+    // A flow the call resumed (an enrollment's next step) put the focus on its field:
+    // leave it there.
+    const focused = view.getRootNode().activeElement;
+    if (!(focused && view.body.contains(focused))) view.focusHeading();
   } catch (error) {
     if (error.code !== "login_required") view.body.prepend(alert("error", error.userMessage));
   }
