@@ -8,14 +8,18 @@ import { formatDate, h } from "../dom.js";
 import { has, t } from "../messages.js";
 import { sendSensitive } from "../step-up.js";
 import { View, alert, confirmDialog, empty } from "../ui.js";
+import * as email from "./enroll/email.js";
 import { fieldError } from "./enroll/flow.js";
 import * as passkey from "./enroll/passkey.js";
+import * as password from "./enroll/password.js";
+import * as phone from "./enroll/phone.js";
 import * as recoveryCode from "./enroll/recovery-code.js";
 import * as totp from "./enroll/totp.js";
 
 /** The kinds that can be added here, in the order the page offers them. Each module:
- *  `type`, `begin(view, panel)`, `resume(view, panel, pending)` (after a step-up). */
-const KINDS = [passkey, totp, recoveryCode];
+ *  `type`, `begin(view, panel)`, `resume(view, panel, pending)` (after a step-up), and
+ *  optionally `offeredFor(methods)` (password: only to a user who has one). */
+const KINDS = [passkey, totp, recoveryCode, email, phone, password];
 
 /** The provider DELETE /api/me/multifactor/<provider> takes for an enrollment. */
 export function providerOf(enrollment) {
@@ -167,7 +171,8 @@ class SecurityView extends View {
   addCard(methods) {
     this.panel = h("div", { class: "enroll-panel", "data-testid": "enroll-panel" });
     const hasRecovery = methods.some((method) => method.type === "recovery-code");
-    const buttons = KINDS.map((kind) => h("button", {
+    const offered = KINDS.filter((kind) => !kind.offeredFor || kind.offeredFor(methods));
+    const buttons = offered.map((kind) => h("button", {
       type: "button", class: "button", "data-kind": kind.type,
       onclick: () => this.enroll(kind),
     }, t(kind.type === "recovery-code" && hasRecovery ? "enroll.recovery-code.replace" : `enroll.${kind.type}.add`)));
