@@ -28,7 +28,7 @@ export const de = {
   "nav.profile": "Profil",
   "nav.metadata": "Einstellungen",
   "nav.linked-accounts": "Verknüpfte Konten",
-  "nav.security": "Sicherheit",
+  "nav.security": "Anmeldemethoden",
   "nav.devices": "Geräte",
 
   "feature.profile": "dein Profil zu lesen",
@@ -179,9 +179,10 @@ export const de = {
   "provider.sms": "Telefon (SMS)",
   "provider.email": "Code per E-Mail",
 
-  "security.title": "Sicherheit",
-  "security.intro": "Die Mehr-Faktor-Authentifizierung (MFA) verlangt bei der Anmeldung einen zweiten Nachweis.",
+  "security.title": "Anmeldemethoden",
+  "security.intro": "Ihr Passwort, Ihre Passkeys und zweiten Faktoren an einem Ort. Ein zweiter Faktor (Mehr-Faktor-Authentifizierung, MFA) verlangt bei der Anmeldung einen weiteren Nachweis.",
   "security.mfaTitle": "MFA-Methoden",
+  "security.otherFactorsTitle": "Weitere zweite Faktoren",
   "security.methodsTitle": "So meldest du dich an",
   "security.methodsUnavailable": "Deine Anmeldemethoden können hier nicht gezeigt werden: {reason}",
   "security.usage.primary": "Meldet dich an",

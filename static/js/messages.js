@@ -40,7 +40,7 @@ export const en = {
   "nav.profile": "Profile",
   "nav.metadata": "Preferences",
   "nav.linked-accounts": "Linked accounts",
-  "nav.security": "Security",
+  "nav.security": "Sign-in methods",
   "nav.devices": "Devices",
 
   "feature.profile": "reading your profile",
@@ -191,9 +191,10 @@ export const en = {
   "provider.sms": "Phone (SMS)",
   "provider.email": "Email code",
 
-  "security.title": "Security",
-  "security.intro": "Multi-factor authentication (MFA) asks for a second proof when you sign in.",
+  "security.title": "Sign-in methods",
+  "security.intro": "Your password, passkeys and second factors in one place. A second factor (multi-factor authentication, MFA) asks for another proof when you sign in.",
   "security.mfaTitle": "Multi-factor enrollments",
+  "security.otherFactorsTitle": "Other second factors",
   "security.methodsTitle": "How you sign in",
   "security.methodsUnavailable": "Your sign-in methods cannot be shown here: {reason}",
   "security.usage.primary": "Signs you in",

@@ -283,6 +283,8 @@ export class SelfServeAccount extends HTMLElement {
       mode: this.mode,
       user: this.session.user || {},
       features: this.session.features || {},
+      // Whether the BFF has a My Account API token for this session (never the token).
+      myAccount: this.session.my_account || {},
       params: this.params || new URLSearchParams(),
       href: (path) => this.href(path),
       announce: (message) => this.announce(message),

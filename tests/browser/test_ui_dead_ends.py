@@ -51,14 +51,14 @@ def test_an_error_page_that_is_not_json_is_said_in_a_sentence_with_a_way_on(alic
     # What a proxy in front of the BFF answers when the BFF behind it is gone.
     page.route(re.compile(r".*/api/me/enrollments$"), lambda route: route.fulfill(
         status=502, content_type="text/html", body="<h1>Internal Server Error</h1>"))
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
 
     failure = page.get_by_role("alert").filter(has_text="Something went wrong")
     expect(failure).to_contain_text("The account service had a problem and could not answer (502)")
     expect(failure).not_to_contain_text("<h1>")
     page.unroute(re.compile(r".*/api/me/enrollments$"))
     failure.get_by_role("button", name="Try again").click()
-    expect(page.locator("section[aria-labelledby=mfa-title]").get_by_text("Alice's phone")
+    expect(page.get_by_test_id("sign-in-methods").get_by_text("Alice's phone")
            ).to_be_visible()
 
 

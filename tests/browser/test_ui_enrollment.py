@@ -27,7 +27,7 @@ BASE = "/api/me/authentication-methods"
 def bob_security(ui_page, ui_bff, bff_server):
     """bob (no second factor yet) signed in, on the Security view."""
     sign_in_ui(ui_page, bff_server.url, account=BOB)
-    open_view(ui_page, "Security")
+    open_view(ui_page, "Sign-in methods")
     wait_loaded(ui_page)
     expect(ui_page.get_by_test_id("sign-in-methods").locator("li")).to_have_count(1)
     return ui_page
@@ -176,7 +176,7 @@ def test_at_the_free_plans_rate_limits_an_app_is_added_once_with_a_visible_wait(
     assert free.status_code == 200, free.text
     page = ui_page
     sign_in_ui(page, bff_server.url, account=BOB)
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
     expect(page.get_by_test_id("sign-in-methods").locator("li")).to_have_count(1)
     page.get_by_role("button", name="Add an authenticator app").click()
     totp = pyotp.parse_uri(_qr_uri(page))
@@ -210,7 +210,7 @@ def test_after_a_stale_sign_in_adding_an_app_goes_through_a_reauth_and_goes_on(
     page = ui_page
     sign_in_ui(page, bff_server.url, account=BOB)
     signed_in_at = time.time()
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
     wait_loaded(page)
     deadline = time.monotonic() + max_age + 5
     while time.time() <= int(signed_in_at) + max_age + 1:  # the sign-in grows stale

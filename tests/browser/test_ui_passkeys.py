@@ -79,7 +79,7 @@ def test_a_passkey_is_added_signs_in_is_renamed_and_removed_through_a_step_up(
     cdp, authenticator = _authenticator(page, ui_context)
     sign_in_ui(page, bff_server.url, account=BOB)
     signed_in_at = time.time()
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
     wait_loaded(page)
     assert _types(page) == ["password"]
     _until_stale(signed_in_at)
@@ -119,7 +119,7 @@ def test_a_passkey_is_added_signs_in_is_renamed_and_removed_through_a_step_up(
     _sign_in_with_passkey(page, bff_server.url)
     signed_in_at = time.time()
     assert _credentials(cdp, authenticator)[0]["signCount"] >= 1
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
     wait_loaded(page)
     row = page.get_by_test_id("sign-in-methods").locator("li[data-type=passkey]")
     expect(row).to_contain_text("Last used")
@@ -175,7 +175,7 @@ def test_a_cancelled_ceremony_creates_no_passkey_and_can_be_tried_again(
     page = ui_page
     cdp, authenticator = _authenticator(page, ui_context)
     sign_in_ui(page, bff_server.url, account=BOB)
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
     wait_loaded(page)
     # The user does not confirm it is them: the browser ends the ceremony, NotAllowedError.
     cdp.send("WebAuthn.setUserVerified",

@@ -40,7 +40,7 @@ WEAK_PASSWORD = "bobbybobby"  # long enough, but one kind of character only
 def bob_security(ui_page, ui_bff, bff_server):
     """bob (a password, nothing else yet) signed in, on the Security view."""
     sign_in_ui(ui_page, bff_server.url, account=BOB)
-    open_view(ui_page, "Security")
+    open_view(ui_page, "Sign-in methods")
     wait_loaded(ui_page)
     expect(ui_page.get_by_test_id("sign-in-methods").locator("li")).to_have_count(1)
     return ui_page
@@ -217,7 +217,7 @@ def test_after_a_stale_sign_in_the_password_form_comes_back_from_the_step_up(
     page = ui_page
     sign_in_ui(page, bff_server.url, account=BOB)
     signed_in_at = time.time()
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
     wait_loaded(page)
     deadline = time.monotonic() + max_age + 5
     while time.time() <= int(signed_in_at) + max_age + 1:  # the sign-in grows stale

@@ -17,7 +17,7 @@ PHONE = {"width": 390, "height": 844}
 TITLES = {
     "en": dict(VIEWS),
     "de": {"profile": "Profil", "metadata": "Einstellungen", "linked-accounts": "Verknüpfte Konten",
-           "security": "Sicherheit", "devices": "Geräte"},
+           "security": "Anmeldemethoden", "devices": "Geräte"},
 }
 
 #: Elements inside the account UI whose content is wider than their box while their

@@ -43,7 +43,7 @@ def test_an_expired_access_token_renews_silently_to_the_same_view(ui_page, ui_bf
                                                                    bff_server):
     hooks.settings(access_token_ttl=4)
     sign_in_ui(ui_page, bff_server.url, "/security")
-    mfa = ui_page.locator("section[aria-labelledby=mfa-title]")
+    mfa = ui_page.get_by_test_id("sign-in-methods")
     expect(mfa.get_by_text("Alice's phone")).to_be_visible()
     hooks.settings(access_token_ttl=3600)
     time.sleep(4)

@@ -1,5 +1,5 @@
-"""How the user signs in, in the Security view (Chromium): the My Account API's list of
-methods beside the Management API's MFA enrollments, or, when the tenant gives this
+"""How the user signs in, in the Sign-in methods view (Chromium): the My Account API's
+list of methods with the Management API's MFA enrollments folded in, or, when the tenant gives this
 application no /me/ token, the reason and the enrollments as before. axe finds nothing
 serious in either state."""
 
@@ -16,13 +16,16 @@ pytestmark = pytest.mark.browser
 
 def test_the_security_view_shows_how_alice_signs_in(alice_page, console_errors):
     page = alice_page
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
     wait_loaded(page)
     methods = page.get_by_test_id("sign-in-methods")
     expect(methods.locator("li[data-type=password]")).to_contain_text("Signs you in")
     expect(methods.locator("li[data-type=totp]")).to_contain_text("Second factor")
     expect(page.get_by_role("heading", level=2, name="How you sign in")).to_be_visible()
-    expect(page.get_by_role("heading", level=2, name="Multi-factor enrollments")).to_be_visible()
+    # One picture: the Management API's enrollment of that app is folded into the list,
+    # not shown a second time in a card of its own.
+    expect(methods.locator("li[data-type=totp]")).to_contain_text("Alice's phone")
+    expect(page.locator("section[aria-labelledby=mfa-title]")).to_have_count(0)
     screenshot(page, "view-security-sign-in-methods")
     assert console_errors == []
     assert serious_violations(page) == []
@@ -31,16 +34,12 @@ def test_the_security_view_shows_how_alice_signs_in(alice_page, console_errors):
 def test_without_a_my_account_token_the_view_says_why_and_keeps_the_enrollments(
     ui_page, ui_bff, bff_server, hooks, tenant, console_errors
 ):
-    from tests.browser.ui_fixtures import sign_in_ui
+    from tests.browser.ui_fixtures import sign_in_ui, withhold_my_account
 
-    answer = hooks.http.post(
-        f"{tenant.url}/__test__/clients/selfserve-demo-bff/api-access",
-        json={"client_grants": {}, "refresh_token_policies": {}}, timeout=10)
-    assert answer.status_code == 200, answer.text
-    console_errors.allow(403, "/api/me/authentication-methods")
+    withhold_my_account(hooks, tenant)
     page = ui_page
     sign_in_ui(page, bff_server.url)
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
     wait_loaded(page)
     unavailable = page.get_by_test_id("sign-in-methods-unavailable")
     expect(unavailable).to_contain_text("cannot be shown here")
@@ -56,7 +55,7 @@ def test_a_second_factor_is_removed_from_how_you_sign_in(alice_page, hooks, cons
     from app.tenant.directory import ALICE_ID
 
     page = alice_page
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
     methods = page.get_by_test_id("sign-in-methods")
     totp = methods.locator("li[data-type=totp]")
     expect(totp).to_have_count(1)

@@ -15,7 +15,7 @@ VIEWS = [
     ("profile", "Profile"),
     ("metadata", "Preferences"),
     ("linked-accounts", "Linked accounts"),
-    ("security", "Security"),
+    ("security", "Sign-in methods"),
     ("devices", "Devices"),
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -70,11 +70,11 @@ def test_every_view_shows_its_content_passes_axe_and_is_captured(alice_page, bff
 
 def test_back_and_forward_follow_the_views_and_a_deep_link_opens_its_view(alice_page, bff_server):
     page = alice_page
-    open_view(page, "Security")
+    open_view(page, "Sign-in methods")
     open_view(page, "Devices")
 
     page.go_back()
-    expect(page.get_by_role("heading", level=1, name="Security")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Sign-in methods")).to_be_visible()
     assert page.url.endswith("/security")
     page.goto(bff_server.url + "/linked-accounts")
     expect(page.get_by_role("heading", level=1, name="Linked accounts")).to_be_visible()

@@ -149,6 +149,26 @@ def answer_second_factor_ui(page: Page, totp_secret: str = ALICE_TOTP_SECRET) ->
         page.get_by_role("button", name="Continue").click()
 
 
+def withhold_my_account(hooks, tenant) -> None:
+    """From the next sign-in on, the tenant gives the BFF no My Account API token (no
+    client grant, no refresh token policy for it): the page shows the Management API's
+    MFA enrollments on their own, as it does for such a tenant. Undone by the tenant's
+    reset before the next test."""
+    answer = hooks.http.post(f"{tenant.url}/__test__/clients/selfserve-demo-bff/api-access",
+                             json={"client_grants": {}, "refresh_token_policies": {}},
+                             timeout=10)
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.fixture
+def alice_page_without_my_account(ui_page, ui_bff, bff_server, hooks, tenant) -> Page:
+    """`alice_page` on a tenant that gives the BFF no My Account API token."""
+    withhold_my_account(hooks, tenant)
+    sign_in_ui(ui_page, bff_server.url)
+    expect(ui_page.get_by_role("heading", level=1, name="Profile")).to_be_visible()
+    return ui_page
+
+
 @pytest.fixture
 def alice_page(ui_page, ui_bff, bff_server) -> Page:
     """A page signed in as alice, showing her profile."""

@@ -1,7 +1,8 @@
-// Security: how you sign in (the My Account API's list of methods, where the tenant
-// grants this page a /me/ token; otherwise why not), what can be added (each kind's
-// steps in views/enroll/), then the MFA enrollments with type, name, enrolment date and
-// last use; removal with a confirmation that says what happens.
+// Sign-in methods (the route "security"): how you sign in (the My Account API's list of
+// methods, where the tenant grants this page a /me/ token; otherwise why not), what can
+// be added (each kind's steps in views/enroll/), then the Management API's MFA
+// enrollments that list does not already show (all of them without it) with type, name,
+// enrolment date and last use; removal with a confirmation that says what happens.
 
 import { LoginRequired } from "../api.js";
 import { formatDate, h } from "../dom.js";
@@ -46,6 +47,9 @@ class SecurityView extends View {
   /** `{ methods }` from the My Account API, `{ retryAfter }` while the tenant's rate
    *  limit holds, or `{ unavailable: sentence }`. */
   async signInMethods() {
+    const known = this.ctx.myAccount || {};
+    // The BFF already knows it has no token: say why without a request that must fail.
+    if (known.available === false) return { unavailable: known.detail || t("error.generic", { status: 403 }) };
     try {
       const { data } = await this.ctx.api.get("/api/me/authentication-methods");
       return { methods: data.methods || [] };
@@ -59,11 +63,26 @@ class SecurityView extends View {
   render({ enrollments, signIn }) {
     this.message = h("div", { class: "security-message" });
     return [this.message, this.signInCard(signIn), signIn.methods ? this.addCard(signIn.methods) : null,
-      h("section", { class: "card", "aria-labelledby": "mfa-title" },
-        h("h2", { id: "mfa-title" }, t("security.mfaTitle")),
-        enrollments.length
-          ? h("ul", { class: "item-list" }, enrollments.map((enrollment) => this.item(enrollment)))
-          : empty(t("security.empty")))];
+      this.enrollmentsCard(enrollments, signIn.methods)];
+  }
+
+  /** The Management API's MFA enrollments, folded into one picture: with the My Account
+   *  list on the page, only those it does not show (a Duo or Guardian push enrollment)
+   *  get a card of their own; without it, all of them, as before. */
+  enrollmentsCard(enrollments, methods) {
+    if (methods) {
+      const shown = new Set(methods.flatMap((m) => [m.id, m.id.slice(m.id.indexOf("|") + 1)]));
+      const others = enrollments.filter((enrollment) => !shown.has(enrollment.id));
+      if (!others.length) return null;
+      return h("section", { class: "card", "aria-labelledby": "mfa-title" },
+        h("h2", { id: "mfa-title" }, t("security.otherFactorsTitle")),
+        h("ul", { class: "item-list" }, others.map((enrollment) => this.item(enrollment))));
+    }
+    return h("section", { class: "card", "aria-labelledby": "mfa-title" },
+      h("h2", { id: "mfa-title" }, t("security.mfaTitle")),
+      enrollments.length
+        ? h("ul", { class: "item-list" }, enrollments.map((enrollment) => this.item(enrollment)))
+        : empty(t("security.empty")));
   }
 
   signInCard({ methods, unavailable, retryAfter }) {
