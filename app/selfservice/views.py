@@ -246,8 +246,7 @@ def list_sign_in_methods() -> Response:
 @bp.get("/me/factors")
 @auth.login_required
 def list_factors() -> Response:
-    access, client, _store, user_id = _my_account()
-    return _answer(sign_in_methods.factors(access, client, user_id))
+    return _answer(sign_in_methods.factors(*_my_account()))
 
 
 def _method_details(kwargs: dict) -> dict:

@@ -229,6 +229,8 @@ export const de = {
   "security.renamedUnlisted": "Der Name „{name}“ wurde gespeichert. Der Anmeldedienst führt Passkeys nicht mit Namen auf, daher zeigt diese Seite weiter den Browser, in dem der Passkey erstellt wurde.",
   "enroll.title": "Anmeldemethode hinzufügen",
   "enroll.intro": "Jeder Schritt sagt, was als Nächstes geschieht. Wenn Ihre Anmeldung nicht frisch ist, werden Sie gebeten, sich erneut anzumelden.",
+  "enroll.notGranted": "Der Anmeldedienst erlaubt dieser Seite nicht, Anmeldemethoden hinzuzufügen (create:me:authentication_methods wurde nicht gewährt). Wenden Sie sich an die Verwaltung der Website.",
+  "enroll.noneEnabled": "Der Anmeldedienst aktiviert keine Anmeldemethode, die hier hinzugefügt werden könnte.",
   "enroll.back": "Zurück",
   "enroll.cancel": "Abbrechen",
   "enroll.confirm": "Bestätigen",

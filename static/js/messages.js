@@ -241,6 +241,8 @@ export const en = {
   "security.renamedUnlisted": "The name “{name}” was saved. The sign-in service does not list passkeys by name, so this page keeps showing the browser the passkey was made in.",
   "enroll.title": "Add a way to sign in",
   "enroll.intro": "Each step says what happens next. Adding a method asks you to sign in again if your sign-in is not recent.",
+  "enroll.notGranted": "The sign-in service does not let this page add sign-in methods (it did not grant create:me:authentication_methods). Ask the site's administrator.",
+  "enroll.noneEnabled": "The sign-in service enables no way to sign in that could be added here.",
   "enroll.back": "Back",
   "enroll.cancel": "Cancel",
   "enroll.confirm": "Confirm",

@@ -231,3 +231,32 @@ def test_after_a_stale_sign_in_adding_an_app_goes_through_a_reauth_and_goes_on(
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_test_id("sign-in-methods").locator("li[data-type=totp]")).to_have_count(1)
     assert console_errors == []
+
+
+def test_only_the_factors_the_tenant_enables_are_offered(ui_page, ui_bff, bff_server, tenant):
+    import requests
+
+    enabled = requests.post(tenant.url + "/__test__/myaccount/factors",
+                            json={"types": ["password", "totp"]}, timeout=10)
+    assert enabled.status_code == 200, enabled.text
+    sign_in_ui(ui_page, bff_server.url, account=BOB)
+    open_view(ui_page, "Sign-in methods")
+    choices = ui_page.locator(".enroll-choices button")
+    expect(choices).to_have_text(["Add an authenticator app", "Change password"])
+
+
+def test_without_the_right_to_add_the_page_says_so_and_still_lists(
+    ui_page, ui_bff, bff_server, tenant, hooks
+):
+    read_only = {"my_account": ["read:me:authentication_methods", "read:me:factors"]}
+    answer = hooks.http.post(f"{tenant.url}/__test__/clients/selfserve-demo-bff/api-access",
+                             json={"client_grants": read_only,
+                                   "refresh_token_policies": read_only}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    sign_in_ui(ui_page, bff_server.url, account=BOB)
+    open_view(ui_page, "Sign-in methods")
+    expect(ui_page.get_by_test_id("sign-in-methods").locator("li[data-type=password]")
+           ).to_be_visible()
+    expect(ui_page.get_by_test_id("enroll-unavailable")).to_contain_text(
+        "create:me:authentication_methods")
+    expect(ui_page.locator(".enroll-choices")).to_have_count(0)

@@ -172,3 +172,23 @@ def test_wrong_codes_end_the_login_step_after_five(tenant, bob, bff_server):
     assert login_steps.answer(http, page, "000000").status_code == 429
     again = http.get(page.url, timeout=TIMEOUT)
     assert again.status_code == 400 and "no second step" in again.text
+
+
+def test_a_factor_the_tenant_does_not_enable_is_not_listed_and_cannot_be_started(
+    tenant, bob
+):
+    import requests
+
+    enabled = requests.post(tenant.url + "/__test__/myaccount/factors",
+                            json={"types": ["password", "totp"]}, timeout=10)
+    assert enabled.status_code == 200, enabled.text
+    listed = bob.call("GET", "/factors")
+    assert [f["type"] for f in listed.json()["factors"]] == ["password", "totp"]
+    refused = bob.start(type="phone", phone_number="+15551234567")
+    assert refused.status_code == 400, refused.text
+    assert problem(refused)["validation_errors"][0]["field"] == "type"
+    assert bob.start(type="totp").status_code == 202
+    assert [m["type"] for m in bob.methods()] == ["password"]
+    bad = requests.post(tenant.url + "/__test__/myaccount/factors",
+                        json={"types": ["carrier-pigeon"]}, timeout=10)
+    assert bad.status_code == 400

@@ -5,7 +5,8 @@ Contract: `methods(access, client, store, user_id)` lists them (`SignInMethods`,
 material); `factors(...)` lists what the tenant enables (`Factors`). Without a token:
 403 `my_account_unavailable` with its `reason` and `detail` (the page then shows the
 Management API's enrollments); without the scope an operation needs: 403
-`insufficient_scope` naming it. Nothing here is sent before those checks pass.
+`insufficient_scope` naming it. Nothing here is sent before those checks pass. The
+factors are kept per user for `FACTORS_TTL` seconds.
 `rename(...)` gives the renamed `SignInMethod`; `remove(...)` deletes a method (400
 `password_required` for the password: it is how the identity signs in). `start(...)` /
 `verify(...)` add a passkey, an authenticator app, a recovery code, e-mail or phone
@@ -115,9 +116,18 @@ def methods(access: MyAccountAccess, client: MyAccountClient, store: KeyValueSto
     return SignInMethods(methods=kept)
 
 
-def factors(access: MyAccountAccess, client: MyAccountClient, user_id: str) -> Factors:
-    listed = client.list_factors(_caller(access, user_id, READ_FACTORS))
-    return Factors(factors=[Factor.model_validate(f) for f in listed])
+#: Seconds the tenant's enabled factors are kept: a tenant setting, rarely changed.
+FACTORS_TTL = 300
+
+
+def factors(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,
+            user_id: str) -> Factors:
+    caller = _caller(access, user_id, READ_FACTORS)
+    kept = store.get(user_key("factors", user_id))
+    if not isinstance(kept, list):
+        kept = [Factor.model_validate(f).model_dump() for f in client.list_factors(caller)]
+        store.set(user_key("factors", user_id), kept, FACTORS_TTL)
+    return Factors(factors=[Factor.model_validate(f) for f in kept])
 
 
 def rename(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,

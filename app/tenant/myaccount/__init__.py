@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from app.tenant.myaccount import ratelimit
+from app.tenant.myaccount import methods, ratelimit
 from app.tenant.myaccount.auth import me
 from app.tenant.myaccount.errors import MyAccountError
 
@@ -26,6 +26,7 @@ bp = Blueprint("myaccount", __name__)
 def _setup(state) -> None:
     app = state.app
     limits = ratelimit.install(app)
+    methods.install(app)
     app.extensions["tenant.runtime"].on_reset(lambda _conn: limits.restore())
 
 

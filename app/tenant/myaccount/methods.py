@@ -3,13 +3,17 @@
 Contract: `all_of(conn, user_id)` lists the password (of the database identity), the
 passkeys, then the second factors, each as Auth0's `AuthenticationMethod` JSON;
 `one_of(conn, user_id, method_id)` is one of them or None; `to_json(record, user_id)`
-turns what an enrollment returned into the same JSON. `FACTORS` is `GET /factors`.
+turns what an enrollment returned into the same JSON. `FACTORS` are the factors the
+tenant can enable; `enabled_factors()` is `GET /factors` (all of them unless a test
+enabled fewer with `enable_only(types)`; a tenant reset enables all again).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from typing import Any
+
+from flask import Flask, current_app
 
 from app.tenant.directory import authentication_methods as methods
 
@@ -21,6 +25,23 @@ FACTORS = [
     {"type": "email", "usage": ["secondary"]},
     {"type": "recovery-code", "usage": ["secondary"]},
 ]
+_ENABLED = "tenant.myaccount.enabled_factors"
+
+
+def install(app: Flask) -> None:
+    app.extensions[_ENABLED] = None  # None: every factor
+    app.extensions["tenant.runtime"].on_reset(lambda _conn: enable_only(None, app))
+
+
+def enable_only(types: list[str] | None, app: Flask | None = None) -> None:
+    (app or current_app).extensions[_ENABLED] = None if types is None else frozenset(types)
+
+
+def enabled_factors() -> list[dict[str, Any]]:
+    enabled = current_app.extensions.get(_ENABLED)
+    return [f for f in FACTORS if enabled is None or f["type"] in enabled]
+
+
 TYPES = ("password", "passkey", "webauthn-platform", "webauthn-roaming", "totp", "phone",
          "email", "push-notification", "recovery-code")
 

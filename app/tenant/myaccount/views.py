@@ -49,7 +49,7 @@ def _enrolling_user() -> enrollments.EnrollingUser:
 @bp.get("/factors")
 def factors():
     require(me(), "read:me:factors")
-    return json_response({"factors": methods.FACTORS})
+    return json_response({"factors": methods.enabled_factors()})
 
 
 @bp.get("/authentication-methods")
@@ -68,8 +68,13 @@ def list_methods():
 @bp.post("/authentication-methods")
 def start_enrollment():
     require(me(), "create:me:authentication_methods")
+    body = _json_body()
+    if (body.get("type") in enrollments.ENROLLABLE
+            and body["type"] not in {f["type"] for f in methods.enabled_factors()}):
+        raise MyAccountError(400, "factor_not_enabled",
+                             f"The {body['type']} factor is not enabled for this tenant.", "type")
     try:
-        started = enrollments.start(get_db(), _enrolling_user(), _json_body())
+        started = enrollments.start(get_db(), _enrolling_user(), body)
     except enrollments.EnrollmentError as error:
         raise MyAccountError(error.status, error.code, error.detail, error.field) from error
     response = json_response(started.body, 202)

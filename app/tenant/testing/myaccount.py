@@ -3,6 +3,9 @@
 - `POST /__test__/myaccount/rate-limits`: `{"plan": "free"|"enterprise"}` or
   `{"tenant": {"limit", "window"}, "user": {"limit", "window"}}`; `{}` restores the
   configured limits. Every counter starts afresh.
+- `POST /__test__/myaccount/factors`: `{"types": [...]}` enables only those factors
+  (`GET /factors` lists them; starting another type's enrollment is refused);
+  `{"types": null}` or a tenant reset enables all again.
 - `POST /__test__/clients/<client_id>/api-access`: `{"client_grants": {api: [scopes]},
   "refresh_token_policies": {api: [scopes]}}` replaces a client's grants and policy;
   a tenant reset registers the demo clients again.
@@ -14,7 +17,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from app.tenant import apis, clients
 from app.tenant.db import get_db
-from app.tenant.myaccount import ratelimit
+from app.tenant.myaccount import methods, ratelimit
 
 bp = Blueprint("myaccount_testing", __name__, url_prefix="/__test__")
 
@@ -51,6 +54,17 @@ def rate_limits():
         limits[scope] = (limit, float(window))
     current.configure(limits)
     return jsonify(limits)
+
+
+@bp.post("/myaccount/factors")
+def factors():
+    body = request.get_json(silent=True)
+    types = body.get("types", ...) if isinstance(body, dict) else ...
+    known = {f["type"] for f in methods.FACTORS}
+    if types is not None and (not isinstance(types, list) or not set(types) <= known):
+        return _bad(f"types must be null or a list of: {', '.join(sorted(known))}")
+    methods.enable_only(types)
+    return jsonify(types=[f["type"] for f in methods.enabled_factors()])
 
 
 @bp.post("/clients/<client_id>/api-access")

@@ -44,15 +44,21 @@ class SecurityView extends View {
     return { enrollments: data.enrollments || [], signIn };
   }
 
-  /** `{ methods }` from the My Account API, `{ retryAfter }` while the tenant's rate
-   *  limit holds, or `{ unavailable: sentence }`. */
+  /** `{ methods, factors }` from the My Account API (`factors`: the types the tenant
+   *  enables, or null when this page may not ask), `{ retryAfter }` while the tenant's
+   *  rate limit holds, or `{ unavailable: sentence }`. */
   async signInMethods() {
     const known = this.ctx.myAccount || {};
     // The BFF already knows it has no token: say why without a request that must fail.
     if (known.available === false) return { unavailable: known.detail || t("error.generic", { status: 403 }) };
+    const scopes = known.scopes || [];
+    const factors = scopes.includes("read:me:factors")
+      ? this.ctx.api.get("/api/me/factors").then(({ data }) => data.factors.map((f) => f.type), () => null)
+      : Promise.resolve(null);
     try {
       const { data } = await this.ctx.api.get("/api/me/authentication-methods");
-      return { methods: data.methods || [] };
+      return { methods: data.methods || [], factors: await factors,
+        canAdd: !known.scopes || scopes.includes("create:me:authentication_methods") };
     } catch (error) {
       if (error instanceof LoginRequired) throw error;
       if (error.code === "rate_limited") return { retryAfter: error.body.retry_after ?? 5 };
@@ -62,7 +68,7 @@ class SecurityView extends View {
 
   render({ enrollments, signIn }) {
     this.message = h("div", { class: "security-message" });
-    return [this.message, this.signInCard(signIn), signIn.methods ? this.addCard(signIn.methods) : null,
+    return [this.message, this.signInCard(signIn), signIn.methods ? this.addCard(signIn) : null,
       this.enrollmentsCard(enrollments, signIn.methods)];
   }
 
@@ -186,16 +192,24 @@ class SecurityView extends View {
     return line;
   }
 
-  /** "Add a way to sign in": a button per kind; the chosen kind's steps in the panel. */
-  addCard(methods) {
+  /** "Add a way to sign in": a button per kind the tenant enables (all of them when
+   *  its factors are not known); the chosen kind's steps in the panel. */
+  addCard({ methods, factors, canAdd }) {
+    if (!canAdd) {
+      return h("section", { class: "card", "aria-labelledby": "add-method-title" },
+        h("h2", { id: "add-method-title" }, t("enroll.title")),
+        h("p", { class: "muted", "data-testid": "enroll-unavailable" }, t("enroll.notGranted")));
+    }
     this.panel = h("div", { class: "enroll-panel", "data-testid": "enroll-panel" });
     const hasRecovery = methods.some((method) => method.type === "recovery-code");
-    const offered = KINDS.filter((kind) => !kind.offeredFor || kind.offeredFor(methods));
+    const offered = KINDS.filter((kind) => (!factors || factors.includes(kind.type))
+      && (!kind.offeredFor || kind.offeredFor(methods)));
     const buttons = offered.map((kind) => h("button", {
       type: "button", class: "button", "data-kind": kind.type,
       onclick: () => this.enroll(kind),
     }, t(kind.type === "recovery-code" && hasRecovery ? "enroll.recovery-code.replace" : `enroll.${kind.type}.add`)));
-    this.addButtons = h("div", { class: "actions enroll-choices" }, buttons);
+    this.addButtons = buttons.length ? h("div", { class: "actions enroll-choices" }, buttons)
+      : h("p", { class: "muted", "data-testid": "enroll-none" }, t("enroll.noneEnabled"));
     const card = h("section", { class: "card", "aria-labelledby": "add-method-title" },
       h("h2", { id: "add-method-title" }, t("enroll.title")),
       h("p", { class: "muted" }, t("enroll.intro")), this.addButtons, this.panel);
