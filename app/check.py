@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 
 from .auth.flow import requested_scopes
+from .auth.my_account import NOT_GRANTED
 from .config import ConfigError, Settings, is_loopback_host
 
 
@@ -215,7 +216,7 @@ def _check_my_account(settings: Settings, http: requests.Session, doc: dict) -> 
         return CheckResult("PASS", name, f"a {settings.my_account_audience} token can be had"
                            " by multi-resource refresh (a made-up refresh token was refused"
                            " for itself, not for the audience)")
-    if error == "access_denied":
+    if error in NOT_GRANTED:  # what the BFF itself takes as "try the silent /authorize"
         silent = (_silent_authorize_answer(settings, http, doc)
                   if settings.flow == "code" else None)
         if silent in _SILENT_WOULD_WORK:

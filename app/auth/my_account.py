@@ -63,7 +63,7 @@ log = logging.getLogger(__name__)
 #: Seconds a refusal is remembered before the tenant is asked again.
 REFUSAL_TTL = 10 * 60
 #: Answers that say this application may not have the token: nothing else is wrong.
-_NOT_GRANTED = frozenset({"access_denied", "unauthorized_client", "invalid_scope",
+NOT_GRANTED = frozenset({"access_denied", "unauthorized_client", "invalid_scope",
                           "invalid_request"})
 _RECORD = "my_account"
 #: The transaction kind of the silent `/authorize` for the `/me/` audience (at `/callback`).
@@ -235,10 +235,8 @@ def _fetch(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> MyAcco
         tokens = auth.client.refresh(grant["refresh_token"],
                                      audience=settings.my_account_audience,
                                      scope=" ".join(settings.my_account_scopes))
-        claims = auth.validator.access_token(tokens.get("access_token", ""), sub=grant["sub"],
-                                             audience=settings.my_account_audience)
     except SignInServiceError as error:
-        if error.error in _NOT_GRANTED:
+        if error.error in NOT_GRANTED:
             log.info("the tenant refused a My Account API token (%s)", error.error)
             return _remember_refusal(auth, session_id, grant, (
                 f"The tenant does not give this application a My Account API token"
@@ -250,13 +248,24 @@ def _fetch(auth: AuthServices, session_id: str, grant: dict[str, Any]) -> MyAcco
             grants.delete(auth.store, session_id)
             raise login_problem(silent=True) from None
         return _unavailable(str(error))
+    # The tenant has rotated the sign-in's refresh token: the new one is kept whatever
+    # the access token turns out to be (the old one is spent; reusing it would revoke
+    # the whole family and end the session).
+    grant = {**grant, "refresh_token": tokens.get("refresh_token") or grant["refresh_token"]}
+    try:
+        claims = auth.validator.access_token(tokens.get("access_token", ""), sub=grant["sub"],
+                                             audience=settings.my_account_audience)
     except InvalidToken as error:
+        # E.g. a token for the sign-in's own audience: Auth0 ignores a policy entry that
+        # names no API of the tenant. As good as a refusal (the silent /authorize may
+        # still give one).
         log.warning("the My Account API token failed validation: %s", error)
-        return _unavailable("the tenant's My Account API token failed validation")
+        return _remember_refusal(auth, session_id, grant, (
+            f"The tenant's answer was not a My Account API token for this user ({error}):"
+            f" its refresh token policy and client grant must list"
+            f" {settings.my_account_audience}."))
     record = _record(tokens["access_token"], claims, "refresh_token")
-    updated = {**grant, _RECORD: record,
-               "refresh_token": tokens.get("refresh_token") or grant["refresh_token"]}
-    grants.save(auth.store, session_id, updated, settings.absolute_timeout)
+    grants.save(auth.store, session_id, {**grant, _RECORD: record}, settings.absolute_timeout)
     log.info("My Account API token obtained by multi-resource refresh")
     return _usable(record)
 
@@ -275,18 +284,23 @@ def _renew_authorized(auth: AuthServices, session_id: str, grant: dict[str, Any]
             "the silent sign-in gave no refresh token: offline_access was not granted"))
     try:
         tokens = auth.client.refresh(record["refresh_token"])
-        claims = auth.validator.access_token(tokens.get("access_token", ""), sub=grant["sub"],
-                                             audience=settings.my_account_audience)
     except SignInServiceError as error:
-        if error.error in _NOT_GRANTED | REFUSED:
+        if error.error in NOT_GRANTED | REFUSED:
             log.info("the tenant refused to renew the My Account API token (%s)", error.error)
             return _remember_refusal(auth, session_id, grant, refused.format(error.error))
         return _while_it_lasts(record, str(error))
+    # Rotated: keep the new refresh token even if the access token is no good.
+    record = {**record, "refresh_token": tokens.get("refresh_token") or record["refresh_token"]}
+    try:
+        claims = auth.validator.access_token(tokens.get("access_token", ""), sub=grant["sub"],
+                                             audience=settings.my_account_audience)
     except InvalidToken as error:
         log.warning("the renewed My Account API token failed validation: %s", error)
+        grants.save(auth.store, session_id, {**grant, _RECORD: record},
+                    settings.absolute_timeout)
         return _while_it_lasts(record, "the tenant's My Account API token failed validation")
     renewed = {**_record(tokens["access_token"], claims, "authorize"),
-               "refresh_token": tokens.get("refresh_token") or record["refresh_token"]}
+               "refresh_token": record["refresh_token"]}
     grants.save(auth.store, session_id, {**grant, _RECORD: renewed},
                 settings.absolute_timeout)
     log.info("My Account API token renewed with its own refresh token")
@@ -324,7 +338,8 @@ SIGN_IN_METHODS_SCOPE = "read:me:authentication_methods"
 
 def status_of(grant_record: Any, mode: str) -> dict[str, Any]:
     """What `/bff/session` says of the My Account token (never the token itself):
-    `available` is None while it has not been asked for yet in this session."""
+    `available` is None while it has not been asked for yet in this session, and once
+    a refusal is older than `REFUSAL_TTL` (the next request asks the tenant again)."""
     status: dict[str, Any] = {"available": None, "how": None, "reason": None,
                               "detail": None, "scopes": []}
     if mode == "off":
@@ -333,6 +348,8 @@ def status_of(grant_record: Any, mode: str) -> dict[str, Any]:
     if not isinstance(grant_record, dict):
         return status
     if "refused" in grant_record:
+        if time.time() - grant_record.get("at", 0) >= REFUSAL_TTL:
+            return status
         return {**status, "available": False, "reason": "not_granted",
                 "detail": grant_record["refused"]}
     return {**status, "available": True, "how": grant_record.get("how"),

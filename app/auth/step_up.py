@@ -109,13 +109,13 @@ def complete(auth: AuthServices, id_claims: dict[str, Any], access_claims: dict[
         # its own (my_account.py): a renewal meanwhile must not be written back stale.
         with lock(auth.store, session_key("refresh", session_id), ttl=lock_ttl,
                   wait=lock_ttl + 1):
-            renewed = _renewed(auth, session_id, id_claims, access_claims, tokens,
-                               keep_my_account=True)
+            renewed = _renewed(auth, session_id, id_claims, access_claims, tokens)
     except LockTimeout:
-        # Unlocked, the silent sign-in's token (whose refresh token might be rotating
-        # now) is not carried over; the next sign-in gets it again.
-        renewed = _renewed(auth, session_id, id_claims, access_claims, tokens,
-                           keep_my_account=False)
+        # Written without the lock, the renewal would be overwritten by the refresh that
+        # holds it (its older copy of the grant): ask the user to confirm again instead.
+        raise Refused(503, "busy", "Your session was being renewed at the same moment, so"
+                      " the confirmation could not be saved. Nothing was changed: try"
+                      " again.") from None
     sid = id_claims.get("sid")
     if isinstance(sid, str) and sid:
         grants.add_tenant_session(auth.store, session_id, renewed, sid=sid,
@@ -124,8 +124,7 @@ def complete(auth: AuthServices, id_claims: dict[str, Any], access_claims: dict[
 
 
 def _renewed(auth: AuthServices, session_id: str, id_claims: dict[str, Any],
-             access_claims: dict[str, Any], tokens: dict[str, Any], *,
-             keep_my_account: bool) -> dict[str, Any]:
+             access_claims: dict[str, Any], tokens: dict[str, Any]) -> dict[str, Any]:
     """Save and return the session's grant rebuilt from a re-authentication. A My Account
     token had by the silent `/authorize` is kept (its own refresh token stays good); one
     had by multi-resource refresh, or a refusal, is not (it is had again, from the new
@@ -139,7 +138,7 @@ def _renewed(auth: AuthServices, session_id: str, id_claims: dict[str, Any],
                                   signed_in_at=current["signed_in_at"])
     renewed["sid"] = current.get("sid")  # the index keeps the sign-in's sid too
     record = current.get("my_account")
-    if keep_my_account and isinstance(record, dict) and record.get("how") == "authorize":
+    if isinstance(record, dict) and record.get("how") == "authorize":
         renewed["my_account"] = record
     grants.save(auth.store, session_id, renewed, auth.settings.absolute_timeout)
     return renewed

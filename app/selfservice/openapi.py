@@ -120,19 +120,21 @@ SIGN_IN_ENDPOINTS: tuple[Endpoint, ...] = (
         " is kept), 404 `enrollment_not_found` (start again)." + MY_ACCOUNT_DOC, None,
         "sign-in methods", 201,
         sign_in_models.EnrolledMethod, body=sign_in_models.EnrollmentProof,
-        problems={404: "`enrollment_not_found`."}, common_errors=WRITE_ERRORS,
+        problems={404: "`enrollment_not_found`.", 409: "`passkey_exists`."},
+        common_errors=WRITE_ERRORS,
         path_params=(("method_id", "The enrollment's `id`, URL-encoded."),)),
     Endpoint(
         "api.rename_sign_in_method", "PATCH", "/api/me/authentication-methods/{method_id}",
         "Rename a sign-in method", "A passkey's or a second factor's name." + MY_ACCOUNT_DOC,
         None, "sign-in methods", 200, sign_in_models.SignInMethod,
         body=sign_in_models.MethodRename, common_errors=WRITE_ERRORS,
+        problems={404: "`method_not_found`."},
         path_params=(("method_id", "The method's `id` from the list, URL-encoded."),)),
     Endpoint(
         "api.remove_sign_in_method", "DELETE", "/api/me/authentication-methods/{method_id}",
         "Remove a sign-in method", "A passkey or a second factor; 400 `password_required`"
         " for the password." + MY_ACCOUNT_DOC, None, "sign-in methods", 204, None,
-        problems=STEP_UP, common_errors=WRITE_ERRORS,
+        problems={404: "`method_not_found`.", **STEP_UP}, common_errors=WRITE_ERRORS,
         path_params=(("method_id", "The method's `id` from the list, URL-encoded."),)),
 )
 

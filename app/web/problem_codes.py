@@ -79,6 +79,8 @@ SELFSERVICE_CODES: dict[str, str] = {
     " create it again.",
     "password_rejected": "The password policy refuses the new password (`detail` says"
     " why); choose another.",
+    "passkey_exists": "The authenticator already holds a passkey of this account.",
+    "method_not_found": "The sign-in method no longer exists (removed elsewhere).",
     "enrollment_not_found": "No enrollment of that id is waiting (expired?): start again.",
     "password_required": "The password is how the identity signs in: it cannot be removed.",
     "insufficient_scope": "The My Account API token lacks the scope this needs"

@@ -239,6 +239,7 @@ export const de = {
   "enroll.rateLimited": "Der Anmeldedienst bittet um eine Pause. Neuer Versuch in {seconds} s…",
   "enroll.listRateLimited": "Der Anmeldedienst bittet um eine Pause. Ihre Anmeldemethoden werden in {seconds} s neu geladen…",
   "enroll.retrying": "Neuer Versuch…",
+  "enroll.resumeFailed": "Sie haben sich erneut angemeldet, aber Ihre Anmeldemethoden können gerade nicht angezeigt werden; die Methode wurde nicht hinzugefügt. Versuchen Sie es gleich noch einmal.",
   "enroll.newestCode": "Die Wartezeit ist vorbei: Geben Sie den Code ein, den Ihre App jetzt zeigt.",
   "enroll.totp.add": "Authenticator-App hinzufügen",
   "enroll.totp.action": "Authenticator-App hinzufügen",

@@ -251,6 +251,7 @@ export const en = {
   "enroll.rateLimited": "The sign-in service asks us to wait. Trying again in {seconds} s…",
   "enroll.listRateLimited": "The sign-in service asks us to wait. Your sign-in methods load again in {seconds} s…",
   "enroll.retrying": "Trying again…",
+  "enroll.resumeFailed": "You signed in again, but your sign-in methods cannot be shown right now, so the method was not added. Try again in a moment.",
   "enroll.newestCode": "The wait is over: enter the code your app shows now.",
   "enroll.totp.add": "Add an authenticator app",
   "enroll.totp.action": "Add an authenticator app",

@@ -220,3 +220,34 @@ def test_the_list_is_read_once_and_kept_up_to_date_by_the_changes_made_here(
             if m["id"] == method_id] == ["Phone app"]
     assert api.delete(f"{BASE}/{quote(method_id, safe='')}").status_code == 204
     assert _types(api) == ["password"]
+
+
+def test_a_method_removed_elsewhere_is_not_found_and_leaves_the_list(new_api, bff, tenant,
+                                                                    hooks):
+    """Removed through another application while this page kept the list: renaming or
+    removing it says so (404), and the list stops showing it at once."""
+    api = _bob(new_api)
+    started = api.post(BASE, json={"type": "totp"}).json()
+    secret = pyotp.parse_uri(started["totp"]["barcode_uri"]).secret
+    method_id = api.post(f"{BASE}/{quote(started['id'], safe='')}/verify",
+                         json={"otp_code": pyotp.TOTP(secret).now()}).json()["method"]["id"]
+    assert _types(api) == ["password", "totp"]  # kept here from now on
+    import time
+
+    from app.tenant.directory import BOB_ID
+
+    now = int(time.time())
+    token = hooks.mint({"iss": tenant.issuer, "sub": BOB_ID, "aud": tenant.issuer + "me/",
+                        "azp": "another-application", "iat": now, "exp": now + 300,
+                        "scope": "delete:me:authentication_methods"})
+    elsewhere = requests.delete(f"{tenant.url}/me/v1/authentication-methods/"
+                                f"{quote(method_id, safe='')}", timeout=10,
+                                headers={"Authorization": f"Bearer {token}"})
+    assert elsewhere.status_code == 204, elsewhere.text
+    assert _types(api) == ["password", "totp"]  # the kept list does not know yet
+
+    renamed = api.patch(f"{BASE}/{quote(method_id, safe='')}", json={"name": "Phone"})
+    assert renamed.status_code == 404 and renamed.json()["code"] == "method_not_found"
+    assert _types(api) == ["password"]
+    removed = api.delete(f"{BASE}/{quote(method_id, safe='')}")
+    assert removed.status_code == 404 and removed.json()["code"] == "method_not_found"

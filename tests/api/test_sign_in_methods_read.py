@@ -237,3 +237,64 @@ def test_a_removal_through_the_management_api_shows_in_the_list_at_once(api, bff
     after = api.get("/api/me/authentication-methods")
     assert after.status_code == 200, after.text
     assert "totp" not in [m["type"] for m in after.json()["methods"]]
+
+
+def _age_the_grant(data_dir: str, **fields) -> dict:
+    """Rewrite the one grant in the BFF's SQLite store (`fields` at its top level, or in
+    its My Account record under `my_account`): how a token nears its expiry without a
+    test waiting for it. Returns the grant as it was."""
+    import sqlite3
+
+    from tests.support.store import database
+
+    with sqlite3.connect(database(data_dir)) as conn:
+        [(key, raw)] = [(k, v) for k, v in conn.execute("SELECT key, value FROM entries")
+                        if isinstance(json.loads(v), dict) and "my_account" in json.loads(v)]
+        grant = json.loads(raw)
+        aged = {**grant, **{k: v for k, v in fields.items() if k != "my_account"},
+                "my_account": {**grant["my_account"], **fields.get("my_account", {})}}
+        conn.execute("UPDATE entries SET value = ? WHERE key = ?", (json.dumps(aged), key))
+    return grant
+
+
+def test_a_my_account_token_that_fails_validation_keeps_the_rotated_refresh_token(
+    sqlite_bff, new_api, hooks, bff_env
+):
+    """The tenant rotates the sign-in's refresh token in a multi-resource refresh even when
+    the access token it gives is no good here: the rotated one must be kept, or the next
+    refresh reuses a spent token and the tenant ends the whole session."""
+    api = new_api()
+    now = int(time.time())
+    before = _age_the_grant(bff_env["DATA_DIR"], my_account={"access_expires_at": now})
+    hooks.tweak_tokens(access_token={"set": {"aud": "https://not-the-my-account-api/"}})
+    refused = api.get("/api/me/authentication-methods")
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["code"] == "my_account_unavailable"
+    assert refused.json()["reason"] == "not_granted"
+    [after] = [v for v in live_values(bff_env["DATA_DIR"])
+               if isinstance(v, dict) and "my_account" in v]
+    assert after["refresh_token"] != before["refresh_token"]  # the rotated one, kept
+
+    # The Management token's next refresh uses it: the session lives on.
+    _age_the_grant(bff_env["DATA_DIR"], access_expires_at=now)
+    profile = api.get("/api/me")
+    assert profile.status_code == 200, profile.text
+    assert api.get("/bff/session").json()["signed_in"] is True
+
+
+def test_a_refusal_is_asked_again_after_ten_minutes(sqlite_bff, new_api, hooks, tenant,
+                                                    bff_env):
+    from app.auth.my_account import REFUSAL_TTL
+
+    _api_access(hooks, tenant, grants=None, policy=ME_SCOPES)
+    api = new_api()
+    assert api.get("/bff/session").json()["my_account"]["available"] is False
+    # Ten minutes later (the refusal's time set back), /bff/session no longer says no,
+    _age_the_grant(bff_env["DATA_DIR"],
+                   my_account={"at": time.time() - REFUSAL_TTL - 1})
+    assert api.get("/bff/session").json()["my_account"]["available"] is None
+    # and the next request asks the tenant, which now gives the token.
+    _api_access(hooks, tenant, grants=ME_SCOPES, policy=ME_SCOPES)
+    listed = api.get("/api/me/authentication-methods")
+    assert listed.status_code == 200, listed.text
+    assert api.get("/bff/session").json()["my_account"]["available"] is True

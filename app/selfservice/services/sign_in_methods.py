@@ -87,10 +87,35 @@ def _cached(store: KeyValueStore, user_id: str) -> list[SignInMethod] | None:
     return [SignInMethod.model_validate(m) for m in kept["methods"]]
 
 
-def _keep(store: KeyValueStore, user_id: str, listed: list[SignInMethod]) -> None:
+def _keep(store: KeyValueStore, user_id: str, listed: list[SignInMethod],
+          generation: int | None = None) -> None:
+    """Keep `listed`, as of `generation` (read before the list was asked for, so that a
+    change made meanwhile leaves it stale rather than hidden)."""
+    if generation is None:
+        generation = ProfileCache(store).generation(user_id)
     store.set(_list_key(user_id), {
-        "generation": ProfileCache(store).generation(user_id),
+        "generation": generation,
         "methods": [m.model_dump(exclude_none=True) for m in listed]}, LIST_TTL)
+
+
+def _forget(store: KeyValueStore, user_id: str) -> None:
+    store.delete(_list_key(user_id))
+
+
+class _ForgetOnFailure:
+    """A write whose outcome is not known here (it failed, or no answer came) may have
+    changed the methods: the kept list is dropped, and the next read asks the tenant."""
+
+    def __init__(self, store: KeyValueStore, user_id: str) -> None:
+        self.store, self.user_id = store, user_id
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, _traceback) -> bool:
+        if error is not None and not isinstance(error, Problem):
+            _forget(self.store, self.user_id)
+        return False
 
 
 def _update_kept(store: KeyValueStore, user_id: str, *, drop: set[str] = frozenset(),
@@ -111,8 +136,9 @@ def methods(access: MyAccountAccess, client: MyAccountClient, store: KeyValueSto
     caller = _caller(access, user_id, READ_METHODS)
     kept = _cached(store, user_id)
     if kept is None:
+        generation = ProfileCache(store).generation(user_id)
         kept = [SignInMethod.model_validate(m) for m in client.list_methods(caller)]
-        _keep(store, user_id, kept)
+        _keep(store, user_id, kept, generation)
     return SignInMethods(methods=kept)
 
 
@@ -132,10 +158,32 @@ def factors(access: MyAccountAccess, client: MyAccountClient, store: KeyValueSto
 
 def rename(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,
            user_id: str, method_id: str, change: MethodRename) -> SignInMethod:
-    renamed = SignInMethod.model_validate(client.update_method(
-        _caller(access, user_id, UPDATE_METHODS), method_id, {"name": change.name}))
+    caller = _caller(access, user_id, UPDATE_METHODS)
+    with _ForgetOnFailure(store, user_id), _gone_if_unknown(store, user_id, method_id):
+        renamed = SignInMethod.model_validate(client.update_method(
+            caller, method_id, {"name": change.name}))
     _update_kept(store, user_id, put=renamed)
     return renamed
+
+
+class _gone_if_unknown:  # noqa: N801 - used as a `with` statement, like contextlib's
+    """The tenant does not know `method_id` (removed elsewhere: Auth0 answers 404, the
+    local tenant 400 `authentication_method_not_found`): 404 `method_not_found`, and the
+    kept list no longer shows it."""
+
+    def __init__(self, store: KeyValueStore, user_id: str, method_id: str) -> None:
+        self.store, self.user_id, self.method_id = store, user_id, method_id
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, _traceback) -> bool:
+        if isinstance(error, TenantHTTPError) and (
+                error.status == 404 or error.error_code == "authentication_method_not_found"):
+            _update_kept(self.store, self.user_id, drop={self.method_id})
+            raise Problem(404, "method_not_found", "This sign-in method no longer exists"
+                          " (it was removed elsewhere). The list shows what is left.") from None
+        return False
 
 
 def remove(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,
@@ -143,7 +191,9 @@ def remove(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStor
     if method_id.startswith("password|"):
         raise Problem(400, "password_required", "The password cannot be removed here: it is"
                       " how this sign-in identity signs in. Change it instead.")
-    client.delete_method(_caller(access, user_id, DELETE_METHODS), method_id)
+    caller = _caller(access, user_id, DELETE_METHODS)
+    with _ForgetOnFailure(store, user_id), _gone_if_unknown(store, user_id, method_id):
+        client.delete_method(caller, method_id)
     _update_kept(store, user_id, drop={method_id})
 
 
@@ -259,10 +309,16 @@ def verify(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStor
         raise Problem(404, "enrollment_not_found", "No enrollment of this id is waiting to"
                       " be confirmed (it expires after 5 minutes): start again.")
     try:
-        enrolled = SignInMethod.model_validate(
-            client.verify_enrollment(caller, method_id, _proof_body(pending, proof)))
+        with _ForgetOnFailure(store, user_id):
+            enrolled = SignInMethod.model_validate(
+                client.verify_enrollment(caller, method_id, _proof_body(pending, proof)))
     except TenantHTTPError as error:
         field = _PROOF.get(pending["type"])
+        if error.status == 409 and pending["type"] == "passkey":
+            store.delete(_pending_key(session_id))
+            raise Problem(409, "passkey_exists", "This passkey is added already: your"
+                          " authenticator holds it. Use it to sign in, or remove it from"
+                          " the list first.") from None
         if error.status == 400 and field and field in error.fields:
             reason = (_WRONG_PROOF[field] if field == "otp_code"
                       else f"{_WRONG_PROOF[field]}: {error.tenant_message}")

@@ -68,6 +68,11 @@ class SecurityView extends View {
 
   render({ enrollments, signIn }) {
     this.message = h("div", { class: "security-message" });
+    if (this.resumed && !signIn.methods) {
+      // Signed in again for an enrollment, but the list cannot be shown: say so.
+      this.resumed = null;
+      this.message.append(alert("error", t("enroll.resumeFailed")));
+    }
     return [this.message, this.signInCard(signIn), signIn.methods ? this.addCard(signIn) : null,
       this.enrollmentsCard(enrollments, signIn.methods)];
   }
@@ -234,7 +239,7 @@ class SecurityView extends View {
       await steps(this, this.panel);
     } catch (error) {
       if (error.code === "login_required") return;
-      this.panel.replaceChildren(alert("error", error.userMessage),
+      this.panel.replaceChildren(alert("error", error.userMessage || t("error.generic", { status: error.status ?? 0 })),
         h("div", { class: "actions" }, h("button", { type: "button", class: "button",
           onclick: () => this.closeEnrollment() }, t("enroll.back"))));
       this.panel.querySelector("button").focus();

@@ -63,8 +63,15 @@ export async function resume(view, panel, pending) {
     create.disabled = false;
     create.focus();
   };
+  // After a refused credential the authenticator has made one for this challenge
+  // already: trying again starts a new enrollment rather than asking for another.
+  let startAgain = false;
   await new Promise((resolve, reject) => {
     create.addEventListener("click", async () => {
+      if (startAgain) {
+        begin(view, panel).then(resolve, reject);
+        return;
+      }
       create.disabled = true;
       problem.replaceChildren();
       status.textContent = t("enroll.passkey.waiting");
@@ -83,7 +90,11 @@ export async function resume(view, panel, pending) {
         resolve(view.enrolled(result, t("enroll.passkey.done")));
       } catch (error) {
         if (error instanceof ApiError && error.code === "passkey_rejected") {
+          startAgain = true;
           failed(t("enroll.passkey.rejected", { reason: error.userMessage }));
+        } else if (error instanceof ApiError && error.code === "passkey_exists") {
+          startAgain = true;
+          failed(error.userMessage);
         } else {
           reject(error);
         }

@@ -8,6 +8,7 @@
 import { h } from "../../dom.js";
 import { t } from "../../messages.js";
 import { cancelButton, confirmEnrollment, fieldError, startEnrollment, step } from "./flow.js";
+import { serverFieldError } from "./codes.js";
 
 export const type = "password";
 
@@ -113,8 +114,9 @@ export function resume(view, panel, pending) {
           t("enroll.password.done"));
         resolve();
       } catch (failure) {
-        if (failure.code === "password_rejected") {
-          error.show(failure.body.detail || t("enroll.password.rejected"));
+        const onField = serverFieldError(failure, "new_password");
+        if (failure.code === "password_rejected" || onField) {
+          error.show(onField || failure.body.detail || t("enroll.password.rejected"));
           input.select();
         } else {
           reject(failure);
