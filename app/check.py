@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 
 from .auth.flow import requested_scopes
-from .auth.my_account import NOT_GRANTED
+from .auth.my_account import NOT_GRANTED, authorize_scopes
 from .config import ConfigError, Settings, is_loopback_host
 
 
@@ -80,6 +80,29 @@ _REFUSED_SIGN_IN = "the tenant refused the sign-in"
 CALLBACK_PATHS = ("/callback", "/link/callback")
 
 
+#: A fixed PKCE challenge: the probes' redirects are never followed, so no code is used.
+_PROBE_CHALLENGE = {"code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                    "code_challenge_method": "S256"}
+_REDIRECTS = (301, 302, 303)
+
+
+def _authorize_probe(settings: Settings, http: requests.Session, doc: dict,
+                     params: dict[str, str]) -> tuple[requests.Response, dict | None]:
+    """`/authorize` with `params` (and fresh state, nonce, the fixed PKCE challenge), its
+    redirect not followed: the answer, and the query of a redirect to
+    `params["redirect_uri"]` (None for any other answer). Raises
+    `requests.RequestException` when the tenant does not answer."""
+    url = doc.get("authorization_endpoint", settings.issuer + "authorize")
+    query = {**params, "state": secrets.token_urlsafe(16), "nonce": secrets.token_urlsafe(16),
+             **_PROBE_CHALLENGE}
+    response = http.get(url + "?" + urlencode(query), allow_redirects=False,
+                        timeout=settings.http_timeout)
+    location = response.headers.get("Location", "")
+    if response.status_code in _REDIRECTS and location.startswith(params["redirect_uri"]):
+        return response, parse_qs(urlsplit(location).query)
+    return response, None
+
+
 def _check_callback(
     settings: Settings, http: requests.Session, doc: dict, path: str
 ) -> CheckResult:
@@ -94,26 +117,18 @@ def _check_callback(
         "response_mode": "query" if settings.flow == "code" else "form_post",
         "scope": " ".join(requested_scopes(settings, "login")),  # what a sign-in asks
         "audience": settings.audience,
-        "state": secrets.token_urlsafe(16),
-        "nonce": secrets.token_urlsafe(16),
-        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-        "code_challenge_method": "S256",
     }
-    url = doc.get("authorization_endpoint", settings.issuer + "authorize")
     try:
-        response = http.get(url + "?" + urlencode(params), allow_redirects=False,
-                            timeout=settings.http_timeout)
+        response, query = _authorize_probe(settings, http, doc, params)
     except requests.RequestException as error:
         return CheckResult("FAIL", f"callback {path}", f"/authorize did not answer ({error})")
-    location = response.headers.get("Location", "")
-    if response.status_code in (301, 302, 303) and location.startswith(redirect_uri):
-        query = parse_qs(urlsplit(location).query)
+    if query is not None:
         error = query.get("error", ["?"])[0]
         description = query.get("error_description", [""])[0]
         return CheckResult("FAIL", f"callback {path}", f"{_REFUSED_SIGN_IN}:"
                            f" {error} {description}; allow the API audience and scopes for"
                            " this application")
-    if response.status_code in (301, 302, 303):
+    if response.status_code in _REDIRECTS:
         return CheckResult("PASS", f"callback {path}", f"{redirect_uri} is an allowed callback")
     return CheckResult("FAIL", f"callback {path}", f"the tenant answered {response.status_code}:"
                        f" add {redirect_uri} to the Allowed Callback URLs of client"
@@ -250,26 +265,18 @@ def _silent_authorize_answer(settings: Settings, http: requests.Session,
     to the callback (a str in `_SILENT_WOULD_WORK`), or `(error, description)` for another,
     or None when it did not answer so. The local tenant checks the client grant before the
     session, as Auth0 does at `/authorize`; a real tenant's order is best-effort here."""
-    redirect_uri = settings.public_url + "/callback"
     params = {
-        "client_id": settings.client_id, "redirect_uri": redirect_uri,
+        "client_id": settings.client_id, "redirect_uri": settings.public_url + "/callback",
         "response_type": "code", "prompt": "none",
-        "scope": " ".join(("openid", "offline_access", *settings.my_account_scopes)),
+        "scope": " ".join(authorize_scopes(settings)),  # what the BFF's own attempt asks
         "audience": settings.my_account_audience,
-        "state": secrets.token_urlsafe(16), "nonce": secrets.token_urlsafe(16),
-        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-        "code_challenge_method": "S256",
     }
-    url = doc.get("authorization_endpoint", settings.issuer + "authorize")
     try:
-        response = http.get(url + "?" + urlencode(params), allow_redirects=False,
-                            timeout=settings.http_timeout)
+        _response, query = _authorize_probe(settings, http, doc, params)
     except requests.RequestException:
         return None
-    location = response.headers.get("Location", "")
-    if response.status_code not in (301, 302, 303) or not location.startswith(redirect_uri):
+    if query is None:
         return None
-    query = parse_qs(urlsplit(location).query)
     error = query.get("error", [""])[0]
     if error in _SILENT_WOULD_WORK:
         return error

@@ -196,12 +196,15 @@ def _known(grant: dict[str, Any]) -> MyAccountAccess | None:
     if not isinstance(record, dict):
         return None
     if "refused" in record:
-        if time.time() - record.get("at", 0) < REFUSAL_TTL:
-            return _not_granted(record["refused"])
-        return None
+        return _not_granted(record["refused"]) if _refusal_holds(record) else None
     if _needs_renewal(record):
         return None
     return _usable(record)
+
+
+def _refusal_holds(record: dict[str, Any]) -> bool:
+    """A remembered refusal younger than `REFUSAL_TTL` (after it, the tenant is asked again)."""
+    return time.time() - record.get("at", 0) < REFUSAL_TTL
 
 
 def _usable(record: dict[str, Any]) -> MyAccountAccess:
@@ -348,7 +351,7 @@ def status_of(grant_record: Any, mode: str) -> dict[str, Any]:
     if not isinstance(grant_record, dict):
         return status
     if "refused" in grant_record:
-        if time.time() - grant_record.get("at", 0) >= REFUSAL_TTL:
+        if not _refusal_holds(grant_record):
             return status
         return {**status, "available": False, "reason": "not_granted",
                 "detail": grant_record["refused"]}

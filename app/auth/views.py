@@ -266,11 +266,14 @@ def _start(kind: str, **kwargs) -> Response:
             # to the host site's own page of that path.
             retry_url=request.script_root + request.full_path.rstrip("?"),
         ).with_headers(Retry_After="5") from None
-    response = redirect(started.url, 302)
-    response.set_cookie(
-        started.cookie_name, started.cookie_value, max_age=started.cookie_max_age,
-        **_cookie_flags(),
-    )
+    return _to_tenant(started, 302)
+
+
+def _to_tenant(started: flow.Started, status: int) -> Response:
+    """The redirect to the tenant's `/authorize`, with the transaction's binding cookie."""
+    response = redirect(started.url, status)
+    response.set_cookie(started.cookie_name, started.cookie_value,
+                        max_age=started.cookie_max_age, **_cookie_flags())
     return response
 
 
@@ -346,10 +349,7 @@ def _then_my_account(auth, session_id: str, return_to: str) -> Response:
         # The sign-in stands; the refusal of the multi-resource refresh is remembered.
         log.warning("cannot start the silent /authorize for the My Account API: %s", error)
         return redirect(return_to, 303)
-    response = redirect(started.url, 303)
-    response.set_cookie(started.cookie_name, started.cookie_value,
-                        max_age=started.cookie_max_age, **_cookie_flags())
-    return response
+    return _to_tenant(started, 303)
 
 
 def _finish_my_account(auth, finished: flow.Finished) -> Response:

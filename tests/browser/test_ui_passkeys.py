@@ -20,8 +20,15 @@ from playwright.sync_api import expect
 
 from tests.browser.test_ui_enrollment import axe_finds_nothing_serious
 from tests.browser.test_ui_views import wait_loaded
-from tests.browser.ui_fixtures import fill_tenant_login, open_view, screenshot, sign_in_ui
+from tests.browser.ui_fixtures import (
+    fill_tenant_login,
+    open_view,
+    reauthenticate,
+    screenshot,
+    sign_in_ui,
+)
 from tests.support.tenant import BOB
+from tests.support.waiting import wait_until_stale
 
 pytestmark = pytest.mark.browser
 BASE = "/api/me/authentication-methods"
@@ -51,15 +58,6 @@ def _types(page) -> list[str]:
         "items => items.map((item) => item.dataset.type)"))
 
 
-def _until_stale(signed_in_at: float) -> None:
-    """Wait until a sign-in at `signed_in_at` is older than MAX_AGE (whole seconds, as
-    the tenant's `auth_time` is), with a deadline."""
-    deadline = time.monotonic() + MAX_AGE + 5
-    while time.time() <= int(signed_in_at) + MAX_AGE + 1:
-        assert time.monotonic() < deadline, "the clock did not pass the step-up age"
-        time.sleep(0.1)
-
-
 def _sign_in_with_passkey(page, bff_url: str) -> None:
     """At the tenant's login page: its passkey sign-in, and back to the account page."""
     expect(page.locator("#username")).to_be_visible()
@@ -82,18 +80,13 @@ def test_a_passkey_is_added_signs_in_is_renamed_and_removed_through_a_step_up(
     open_view(page, "Sign-in methods")
     wait_loaded(page)
     assert _types(page) == ["password"]
-    _until_stale(signed_in_at)
+    wait_until_stale(signed_in_at, MAX_AGE)
 
     # Adding asks for a recent sign-in first (the refusal this test makes: 401).
     console_errors.allow(401, BASE)
     page.get_by_role("button", name="Add a passkey").click()
-    explain = page.get_by_role("dialog", name="Confirm it is you")
-    expect(explain).to_contain_text("Nothing has been changed yet")
-    explain.get_by_role("button", name="Sign in again").click()
-    fill_tenant_login(page, BOB)
-    page.wait_for_url(bff_server.url + "/security")
-    page.get_by_role("dialog", name="You signed in again").get_by_role(
-        "button", name="Yes, go ahead").click()
+    again = reauthenticate(page, bff_server.url, lambda page: fill_tenant_login(page, BOB))
+    again.get_by_role("button", name="Yes, go ahead").click()
 
     # The passkey step: what happens next, then the browser's ceremony on a click.
     panel = page.get_by_test_id("enroll-panel")
@@ -147,17 +140,13 @@ def test_a_passkey_is_added_signs_in_is_renamed_and_removed_through_a_step_up(
     expect(renamed).to_contain_text(patched.value.json().get("user_agent") or "Passkey")
 
     # Removing after the passkey sign-in grew stale: a step-up, by passkey again.
-    _until_stale(signed_in_at)
+    wait_until_stale(signed_in_at, MAX_AGE)
     console_errors.allow(401, f"{BASE}/{quote(passkey_id, safe='')}")
     page.get_by_test_id("sign-in-methods").locator("li[data-type=passkey]").get_by_role(
         "button", name=re.compile("^Remove")).click()
     page.get_by_role("dialog").get_by_role("button", name="Remove").click()
-    explain = page.get_by_role("dialog", name="Confirm it is you")
-    expect(explain).to_be_visible()
-    explain.get_by_role("button", name="Sign in again").click()
-    _sign_in_with_passkey(page, bff_server.url)
-    page.wait_for_url(bff_server.url + "/security")
-    again = page.get_by_role("dialog", name="You signed in again")
+    again = reauthenticate(page, bff_server.url,  # by passkey, this time
+                           lambda page: _sign_in_with_passkey(page, bff_server.url))
     expect(again).to_be_visible()  # asked once more, after the view has loaded
     expect(page.get_by_test_id("sign-in-methods").locator("li[data-type=passkey]")
            ).to_have_count(1)  # not removed yet

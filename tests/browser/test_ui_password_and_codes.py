@@ -27,8 +27,15 @@ from playwright.sync_api import expect
 
 from tests.browser.test_ui_enrollment import _pending_id, _types, axe_finds_nothing_serious
 from tests.browser.test_ui_views import wait_loaded
-from tests.browser.ui_fixtures import fill_tenant_login, open_view, screenshot, sign_in_ui
+from tests.browser.ui_fixtures import (
+    fill_tenant_login,
+    open_view,
+    reauthenticate,
+    screenshot,
+    sign_in_ui,
+)
 from tests.support.tenant import BOB
+from tests.support.waiting import wait_until_stale
 
 pytestmark = pytest.mark.browser
 BASE = "/api/me/authentication-methods"
@@ -219,21 +226,14 @@ def test_after_a_stale_sign_in_the_password_form_comes_back_from_the_step_up(
     signed_in_at = time.time()
     open_view(page, "Sign-in methods")
     wait_loaded(page)
-    deadline = time.monotonic() + max_age + 5
-    while time.time() <= int(signed_in_at) + max_age + 1:  # the sign-in grows stale
-        assert time.monotonic() < deadline, "the clock did not pass the step-up age"
-        time.sleep(0.1)
+    wait_until_stale(signed_in_at, max_age)
 
     console_errors.allow(401, BASE)  # the stale sign-in's reauthentication_required
     page.get_by_role("button", name="Change password").click()
-    explain = page.get_by_role("dialog", name="Confirm it is you")
-    explain.get_by_role("button", name="Sign in again").click()
-    fill_tenant_login(page, BOB)
-    page.wait_for_url(bff_server.url + "/security")
+    again = reauthenticate(page, bff_server.url, lambda page: fill_tenant_login(page, BOB))
     waiting = page.evaluate("sessionStorage.getItem('selfserve.pendingAction')")
     assert waiting and '"body":{"type":"password"}' in waiting, waiting
-    page.get_by_role("dialog", name="You signed in again").get_by_role(
-        "button", name="Yes, go ahead").click()
+    again.get_by_role("button", name="Yes, go ahead").click()
     new = page.get_by_label("New password", exact=True)
     expect(new).to_be_focused()
     new.fill(NEW_PASSWORD)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from app.tenant.directory import ALICE_TOTP_SECRET
 from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS
@@ -147,6 +147,20 @@ def answer_second_factor_ui(page: Page, totp_secret: str = ALICE_TOTP_SECRET) ->
     if "/u/mfa" in page.url:
         page.locator("#code").fill(pyotp.TOTP(totp_secret).now())
         page.get_by_role("button", name="Continue").click()
+
+
+def reauthenticate(page: Page, bff_url: str, sign_in: Callable[[Page], None],
+                   view_path: str = "/security") -> Locator:
+    """After a sensitive action met a stale sign-in: the page explains (nothing changed
+    yet), signs in again through the tenant with `sign_in(page)`, and comes back to
+    `view_path`; returns the "You signed in again" dialog that asks once more (not waited
+    for: until it shows, the action still waits in sessionStorage)."""
+    explain = page.get_by_role("dialog", name="Confirm it is you")
+    expect(explain).to_contain_text("Nothing has been changed yet")
+    explain.get_by_role("button", name="Sign in again").click()
+    sign_in(page)
+    page.wait_for_url(bff_url + view_path)
+    return page.get_by_role("dialog", name="You signed in again")
 
 
 def withhold_my_account(hooks, tenant) -> None:

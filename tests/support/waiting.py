@@ -8,6 +8,8 @@ Contract:
 - `wait_for_http(url, what, ...)` waits until `url` answers `status` (200), with a
   short per-attempt timeout so that one slow answer does not eat the whole deadline;
   `alive` (e.g. a child process's `poll`) stops the wait early with its output.
+- `wait_until_stale(signed_in_at, max_age)` waits until a sign-in at `signed_in_at`
+  is older than a step-up's `max_age` (whole seconds, as the tenant's `auth_time` is).
 
 Every wait of the suite for a server (tenant, BFF, gunicorn, redis-server, the
 demo) goes through these, so that a busy machine makes a test slower, never red.
@@ -79,3 +81,10 @@ def wait_for_http(
         return response
 
     return wait_until(answered, f"{what} ({url} to answer {status})", seconds)
+
+
+def wait_until_stale(signed_in_at: float, max_age: float) -> None:
+    deadline = time.monotonic() + max_age + 5
+    while time.time() <= int(signed_in_at) + max_age + 1:
+        assert time.monotonic() < deadline, "the clock did not pass the step-up age"
+        time.sleep(0.1)

@@ -24,6 +24,8 @@ from __future__ import annotations
 import io
 import logging
 import time
+from collections.abc import Iterator, Set
+from contextlib import contextmanager
 from typing import Any
 
 import segno
@@ -102,23 +104,20 @@ def _forget(store: KeyValueStore, user_id: str) -> None:
     store.delete(_list_key(user_id))
 
 
-class _ForgetOnFailure:
+@contextmanager
+def _forget_on_failure(store: KeyValueStore, user_id: str) -> Iterator[None]:
     """A write whose outcome is not known here (it failed, or no answer came) may have
     changed the methods: the kept list is dropped, and the next read asks the tenant."""
-
-    def __init__(self, store: KeyValueStore, user_id: str) -> None:
-        self.store, self.user_id = store, user_id
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, _traceback) -> bool:
-        if error is not None and not isinstance(error, Problem):
-            _forget(self.store, self.user_id)
-        return False
+    try:
+        yield
+    except Problem:
+        raise
+    except Exception:
+        _forget(store, user_id)
+        raise
 
 
-def _update_kept(store: KeyValueStore, user_id: str, *, drop: set[str] = frozenset(),
+def _update_kept(store: KeyValueStore, user_id: str, *, drop: Set[str] = frozenset(),
                  put: SignInMethod | None = None) -> None:
     """Apply a change made here to the kept list (if one is kept)."""
     kept = _cached(store, user_id)
@@ -159,31 +158,26 @@ def factors(access: MyAccountAccess, client: MyAccountClient, store: KeyValueSto
 def rename(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,
            user_id: str, method_id: str, change: MethodRename) -> SignInMethod:
     caller = _caller(access, user_id, UPDATE_METHODS)
-    with _ForgetOnFailure(store, user_id), _gone_if_unknown(store, user_id, method_id):
+    with _forget_on_failure(store, user_id), _gone_if_unknown(store, user_id, method_id):
         renamed = SignInMethod.model_validate(client.update_method(
             caller, method_id, {"name": change.name}))
     _update_kept(store, user_id, put=renamed)
     return renamed
 
 
-class _gone_if_unknown:  # noqa: N801 - used as a `with` statement, like contextlib's
+@contextmanager
+def _gone_if_unknown(store: KeyValueStore, user_id: str, method_id: str) -> Iterator[None]:
     """The tenant does not know `method_id` (removed elsewhere: Auth0 answers 404, the
     local tenant 400 `authentication_method_not_found`): 404 `method_not_found`, and the
     kept list no longer shows it."""
-
-    def __init__(self, store: KeyValueStore, user_id: str, method_id: str) -> None:
-        self.store, self.user_id, self.method_id = store, user_id, method_id
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, _traceback) -> bool:
-        if isinstance(error, TenantHTTPError) and (
-                error.status == 404 or error.error_code == "authentication_method_not_found"):
-            _update_kept(self.store, self.user_id, drop={self.method_id})
-            raise Problem(404, "method_not_found", "This sign-in method no longer exists"
-                          " (it was removed elsewhere). The list shows what is left.") from None
-        return False
+    try:
+        yield
+    except TenantHTTPError as error:
+        if error.status != 404 and error.error_code != "authentication_method_not_found":
+            raise
+        _update_kept(store, user_id, drop={method_id})
+        raise Problem(404, "method_not_found", "This sign-in method no longer exists"
+                      " (it was removed elsewhere). The list shows what is left.") from None
 
 
 def remove(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStore,
@@ -192,7 +186,7 @@ def remove(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStor
         raise Problem(400, "password_required", "The password cannot be removed here: it is"
                       " how this sign-in identity signs in. Change it instead.")
     caller = _caller(access, user_id, DELETE_METHODS)
-    with _ForgetOnFailure(store, user_id), _gone_if_unknown(store, user_id, method_id):
+    with _forget_on_failure(store, user_id), _gone_if_unknown(store, user_id, method_id):
         client.delete_method(caller, method_id)
     _update_kept(store, user_id, drop={method_id})
 
@@ -309,7 +303,7 @@ def verify(access: MyAccountAccess, client: MyAccountClient, store: KeyValueStor
         raise Problem(404, "enrollment_not_found", "No enrollment of this id is waiting to"
                       " be confirmed (it expires after 5 minutes): start again.")
     try:
-        with _ForgetOnFailure(store, user_id):
+        with _forget_on_failure(store, user_id):
             enrolled = SignInMethod.model_validate(
                 client.verify_enrollment(caller, method_id, _proof_body(pending, proof)))
     except TenantHTTPError as error:

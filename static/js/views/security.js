@@ -10,7 +10,7 @@ import { has, t } from "../messages.js";
 import { sendSensitive } from "../step-up.js";
 import { View, alert, confirmDialog, empty } from "../ui.js";
 import * as email from "./enroll/email.js";
-import { fieldError } from "./enroll/flow.js";
+import { countDown, fieldError } from "./enroll/flow.js";
 import * as passkey from "./enroll/passkey.js";
 import * as password from "./enroll/password.js";
 import * as phone from "./enroll/phone.js";
@@ -182,18 +182,8 @@ class SecurityView extends View {
   /** The tenant's rate limit holds: say how long, then load the view again by itself. */
   waitAndReload(seconds) {
     const line = h("p", { class: "muted", role: "status", "data-testid": "rate-limit-wait" });
-    let left = Math.max(1, Math.ceil(seconds));
-    const tick = () => {
-      if (!line.isConnected && left < seconds) return; // the view moved on
-      if (left <= 0) {
-        this.run();
-        return;
-      }
-      line.textContent = t("enroll.listRateLimited", { seconds: left });
-      left -= 1;
-      setTimeout(tick, 1000);
-    };
-    tick();
+    countDown(line, seconds, (left) => t("enroll.listRateLimited", { seconds: left }))
+      .then((over) => over && this.run());
     return line;
   }
 

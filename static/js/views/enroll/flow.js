@@ -28,24 +28,30 @@ export function statusLine(panel) {
   return line;
 }
 
-function countdown(panel, seconds) {
-  const line = statusLine(panel);
-  line.dataset.testid = "rate-limit-wait";
+/** Count `seconds` down in `line` (`sentence(left)` each second); resolves true when
+ *  the wait is over, false as soon as `line` has left the page (the view moved on). */
+export function countDown(line, seconds, sentence) {
   return new Promise((resolve) => {
     let left = Math.max(1, Math.ceil(seconds));
     const tick = () => {
-      if (left <= 0) {
-        line.textContent = t("enroll.retrying");
-        delete line.dataset.testid;
-        resolve();
+      if (left <= 0 || (!line.isConnected && line.textContent)) {
+        resolve(left <= 0);
         return;
       }
-      line.textContent = t("enroll.rateLimited", { seconds: left });
+      line.textContent = sentence(left);
       left -= 1;
       setTimeout(tick, 1000);
     };
     tick();
   });
+}
+
+async function rateLimitWait(panel, seconds) {
+  const line = statusLine(panel);
+  line.dataset.testid = "rate-limit-wait";
+  await countDown(line, seconds, (left) => t("enroll.rateLimited", { seconds: left }));
+  line.textContent = t("enroll.retrying");
+  delete line.dataset.testid;
 }
 
 /** `send()` again after each 429 `rate_limited`, once its wait is over. `resend:
@@ -57,7 +63,7 @@ export async function withRateLimitWaits(panel, send, { resend = true } = {}) {
       return await send();
     } catch (error) {
       if (error.code !== "rate_limited" || attempt >= RATE_LIMIT_TRIES) throw error;
-      await countdown(panel, error.body.retry_after ?? 5);
+      await rateLimitWait(panel, error.body.retry_after ?? 5);
       if (!resend) {
         statusLine(panel).textContent = "";
         throw Object.assign(new Error("waited"), { code: "waited" });
